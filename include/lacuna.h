@@ -1,0 +1,276 @@
+// lacuna.h: the whole public API of lacuna, sparse and structured linear algebra on CPUs.
+//
+// Conventions used throughout:
+// - Every fallible function returns lc_status; results are written through pointer arguments,
+//   which are left unchanged on failure. lc_last_error() then says what went wrong.
+// - Matrices are row-major. An lc_mat is an M×K linear operator A, read-only once built.
+// - Constructors copy their inputs; whatever a function returns through `lc_mat **out` is freed
+//   with lc_mat_free (which accepts NULL).
+// - Sizes are int64_t. M and K are limited to INT32_MAX (column indices are int32).
+// - The library never prints, aborts or exits.
+#ifndef LACUNA_H
+#define LACUNA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LC_API __attribute__((visibility("default")))
+#else
+#define LC_API
+#endif
+
+#define LC_VERSION_MAJOR  0
+#define LC_VERSION_MINOR  1
+#define LC_VERSION_PATCH  0
+#define LC_VERSION_STRING "0.1.0"
+
+// "MAJOR.MINOR.PATCH" of the library actually linked (compare with LC_VERSION_STRING).
+LC_API const char *lc_version(void);
+
+// ---------------------------------------------------------------------------------------------
+// Status and errors
+
+typedef enum lc_status {
+    LC_OK = 0,
+    LC_ERR_ARG,         // an argument is invalid (NULL, negative size, bad leading dimension...)
+    LC_ERR_NOMEM,       // an allocation failed
+    LC_ERR_OVERFLOW,    // a size computation would overflow
+    LC_ERR_FORMAT,      // malformed data: bad file, index out of range, inconsistent arrays
+    LC_ERR_IO,          // a file could not be opened, read or written
+    LC_ERR_UNSUPPORTED, // valid request this build or format does not implement
+    LC_ERR_NUMERIC      // a numerical failure (non-convergence, singular input)
+} lc_status;
+
+// Static name of a status ("LC_ERR_FORMAT"); "unknown status" for other values.
+LC_API const char *lc_status_str(lc_status status);
+
+// Message of the last failure on the calling thread, with context (file line, index, size).
+// Empty string when the last call on this thread succeeded. Valid until the next lacuna call on
+// the same thread.
+LC_API const char *lc_last_error(void);
+
+// ---------------------------------------------------------------------------------------------
+// Memory: every allocation of the library goes through one replaceable allocator.
+
+typedef struct lc_allocator {
+    // Returns `size` bytes aligned to `alignment` (a power of two, at least 64), or NULL.
+    void *(*alloc)(size_t size, size_t alignment, void *ctx);
+    // Frees a pointer returned by alloc; never called with NULL.
+    void (*free)(void *ptr, void *ctx);
+    void *ctx;
+} lc_allocator;
+
+// Installs `allocator` for all later allocations (NULL restores the default, aligned_alloc/free).
+// Not thread-safe: call it while no other lacuna call is running, and only free memory with the
+// allocator that allocated it (everything allocated before must be freed before switching back).
+LC_API void lc_allocator_set(const lc_allocator *allocator);
+
+// ---------------------------------------------------------------------------------------------
+// Threads and instruction sets
+
+// Number of threads lacuna's own parallel regions use: n >= 1, or 0 for the OpenMP default.
+// The BLAS's thread count is never changed by the library. n < 0 is LC_ERR_ARG.
+LC_API lc_status lc_threads_set(int n);
+// The number of threads the next call will use (>= 1).
+LC_API int lc_threads_get(void);
+
+typedef enum lc_isa {
+    LC_ISA_GENERIC = 0, // plain C kernels
+    LC_ISA_AVX2 = 1,    // AVX2 + FMA
+    LC_ISA_AVX512 = 2   // AVX-512 F/BW/DQ/VL
+} lc_isa;
+
+// The best level this CPU and OS support (cpuid + xgetbv).
+LC_API lc_isa lc_isa_detected(void);
+// The level kernels are chosen at: the detected level, lowered by the environment variable
+// LC_ISA=generic|avx2|avx512 or by lc_isa_set.
+LC_API lc_isa lc_isa_get(void);
+// Forces a level at or below the detected one (LC_ERR_UNSUPPORTED above it). Process-wide.
+LC_API lc_status lc_isa_set(lc_isa isa);
+// "generic", "avx2", "avx512".
+LC_API const char *lc_isa_name(lc_isa isa);
+
+// ---------------------------------------------------------------------------------------------
+// Formats and layouts
+
+typedef enum lc_format {
+    LC_FORMAT_DENSE = 0, // M×K floats, multiplied by CBLAS
+    LC_FORMAT_COO,       // (row, col, value) triplets sorted by row then column, no duplicates
+    LC_FORMAT_CSR,       // int64 row pointers, int32 column indices, float values
+    LC_FORMAT_BSR,       // dense tiles (not in this build yet)
+    LC_FORMAT_NM,        // N:M structured sparsity (not in this build yet)
+    LC_FORMAT_LOWRANK,   // U·Vᵀ (not in this build yet)
+    LC_FORMAT_MONARCH,   // (not in this build yet)
+    LC_FORMAT_BUTTERFLY, // (not in this build yet)
+    LC_FORMAT_CIRCULANT, // (not in this build yet)
+    LC_FORMAT_TOEPLITZ,  // (not in this build yet)
+    LC_FORMAT_SUM,       // (not in this build yet)
+    LC_FORMAT_COUNT
+} lc_format;
+
+// Lower-case name ("csr"); "unknown" for other values.
+LC_API const char *lc_format_name(lc_format format);
+// Parses a lower-case name; LC_ERR_ARG for an unknown one.
+LC_API lc_status lc_format_parse(const char *name, lc_format *format);
+
+// The two activation layouts of lc_mat_mm.
+typedef enum lc_layout {
+    LC_LAYOUT_COLS = 0, // vectors as columns: X is K×n, Y is M×n (BLAS-like)
+    LC_LAYOUT_ROWS = 1  // vectors as rows: X is n×K, Y is n×M, Y = X·Aᵀ (a Linear layer)
+} lc_layout;
+
+// 1 when this build can apply `format` in `layout`, else 0.
+LC_API int lc_format_supports(lc_format format, lc_layout layout);
+
+// ---------------------------------------------------------------------------------------------
+// The operator
+
+typedef struct lc_mat lc_mat;
+
+// A dense M×K matrix copied from row-major `a` with row stride lda >= max(1, K).
+LC_API lc_status lc_mat_create_dense(lc_mat **out, int64_t m, int64_t k, const float *a,
+                                     int64_t lda);
+
+// A COO matrix from nnz triplets (row[i], col[i], val[i]), 0-based, in any order. Duplicates
+// are summed (in input order) and the result is sorted by row, then column. Explicit zeros are
+// kept. Index out of range is LC_ERR_FORMAT naming the entry.
+LC_API lc_status lc_mat_create_coo(lc_mat **out, int64_t m, int64_t k, int64_t nnz,
+                                   const int32_t *row, const int32_t *col, const float *val);
+
+// A CSR matrix: row i holds entries row_ptr[i] .. row_ptr[i+1]-1 of col_idx/val; nnz is
+// row_ptr[m]. row_ptr[0] must be 0 and row_ptr non-decreasing; 0 <= col_idx < K.
+// Canonicalisation: columns within a row are sorted and duplicates summed (in input order), so
+// the stored matrix may have fewer entries than row_ptr[m]. Explicit zeros are kept.
+LC_API lc_status lc_mat_create_csr(lc_mat **out, int64_t m, int64_t k, const int64_t *row_ptr,
+                                   const int32_t *col_idx, const float *val);
+
+// How lc_mat_from_dense / lc_mat_convert choose what to keep. Zero-initialise, then set fields.
+typedef struct lc_mat_params {
+    // Sparse targets: fraction of the M·K entries to keep, in (0, 1]. Exactly
+    // round(density·M·K) entries of largest |a| are kept; ties go to the lower row-major index,
+    // so the result is deterministic. 0 (the default) keeps every nonzero and drops zeros.
+    double density;
+} lc_mat_params;
+
+// Builds an lc_mat of `format` from the row-major M×K array `a` (row stride lda >= max(1, K)).
+// params may be NULL (every nonzero kept). For LC_FORMAT_DENSE every entry is kept when
+// density is 0, otherwise the pruned entries are stored as zeros.
+LC_API lc_status lc_mat_from_dense(lc_mat **out, lc_format format, int64_t m, int64_t k,
+                                   const float *a, int64_t lda, const lc_mat_params *params);
+
+// Converts `a` to `format` (a new matrix; `a` is unchanged). Sparse to sparse never builds a
+// dense array. With params->density > 0, magnitude pruning as in lc_mat_from_dense is applied
+// to the stored entries.
+LC_API lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
+                                const lc_mat_params *params);
+
+// Writes A as a dense row-major M×K array into `out` (row stride ld >= max(1, K)).
+LC_API lc_status lc_mat_to_dense(const lc_mat *a, float *out, int64_t ld);
+
+// What an operator is and costs (see lc_mat_info).
+struct lc_mat_info {
+    lc_format format;
+    int64_t m, k;
+    int64_t stored;            // entries stored, including explicit zeros and padding
+    int64_t useful;            // stored entries that are not padding
+    double flops_per_col;      // useful flops per column of X (2·useful for sparse formats)
+    double exec_flops_per_col; // flops executed per column, padding included
+    int64_t bytes;             // bytes of A read by one apply, as executed
+    int64_t extra_bytes;       // memory added by lc_mat_optimize (0 when not optimised)
+};
+
+// Fills *info (struct and function share the name, as stat() does).
+LC_API lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info);
+
+// Y = alpha·A·X + beta·Y.
+//   layout LC_LAYOUT_COLS: X is K×n (row stride ldx >= max(1,n)), Y is M×n (ldy >= max(1,n)).
+//   layout LC_LAYOUT_ROWS: X is n×K (ldx >= max(1,K)), Y is n×M (ldy >= max(1,M)); Y = X·Aᵀ.
+// BLAS conventions: beta = 0 overwrites Y (NaN in Y is ignored); alpha = 0 reads neither A nor
+// X. X and Y must not overlap (LC_ERR_ARG). Entries a sparse format does not store are never
+// multiplied (a NaN in X meets only stored entries); stored entries, explicit zeros included,
+// follow IEEE arithmetic. Each result is within K·eps·(|alpha|·|A|·|X| + |beta|·|Y|) of the exact
+// value and is bitwise identical for any thread count at a given ISA level. May allocate
+// scratch space; see lc_mat_mm_ws to pass your own.
+LC_API lc_status lc_mat_mm(const lc_mat *a, lc_layout layout, int64_t n, float alpha,
+                           const float *x, int64_t ldx, float beta, float *y, int64_t ldy);
+
+// lc_mat_mm with caller-provided scratch: `work` (64-byte aligned) of work_size bytes, at least
+// what lc_mat_workspace_size reports for (a, layout, n); then lc_mat_mm_ws never allocates.
+// work may be NULL when that size is 0. Too small a workspace is LC_ERR_ARG.
+LC_API lc_status lc_mat_mm_ws(const lc_mat *a, lc_layout layout, int64_t n, float alpha,
+                              const float *x, int64_t ldx, float beta, float *y, int64_t ldy,
+                              void *work, size_t work_size);
+
+// Scratch bytes lc_mat_mm needs for (a, layout, n).
+LC_API lc_status lc_mat_workspace_size(const lc_mat *a, lc_layout layout, int64_t n,
+                                       size_t *bytes);
+
+// y = alpha·A·x + beta·y for one contiguous vector: x has K entries, y has M.
+LC_API lc_status lc_mat_mv(const lc_mat *a, float alpha, const float *x, float beta, float *y);
+
+// Frees a matrix; NULL is allowed.
+LC_API void lc_mat_free(lc_mat *a);
+
+// ---------------------------------------------------------------------------------------------
+// Matrix Market I/O (src/io)
+
+// Reads a Matrix Market file (plain, or gzip-compressed: detected from its first bytes) into a
+// matrix of `format` (LC_FORMAT_COO, LC_FORMAT_CSR or LC_FORMAT_DENSE; others are converted
+// from CSR). coordinate and array; real, integer, pattern (values 1); general, symmetric,
+// skew-symmetric (the other triangle is mirrored). complex and hermitian: LC_ERR_UNSUPPORTED.
+// Duplicate coordinate entries are summed. Malformed input is LC_ERR_FORMAT with the line.
+LC_API lc_status lc_mtx_read(const char *path, lc_format format, lc_mat **out);
+// The same from `size` bytes in memory (plain or gzip).
+LC_API lc_status lc_mtx_read_mem(const void *data, size_t size, lc_format format, lc_mat **out);
+// Writes `a`: dense as "array real general" (column-major as the format says), any other
+// format as "coordinate real general" (1-based, row-major order). Values printed with 9
+// significant digits, which round-trip float32 exactly.
+LC_API lc_status lc_mtx_write(const char *path, const lc_mat *a);
+
+// ---------------------------------------------------------------------------------------------
+// NumPy .npy I/O (src/io)
+
+typedef enum lc_dtype {
+    LC_DTYPE_F32 = 0, // '<f4'
+    LC_DTYPE_F64,     // '<f8'
+    LC_DTYPE_I32,     // '<i4'
+    LC_DTYPE_I64,     // '<i8'
+    LC_DTYPE_F16      // '<f2', read only (stored as raw IEEE half bits, uint16)
+} lc_dtype;
+
+#define LC_ARRAY_MAX_DIMS 8
+
+// An n-dimensional array in C (row-major) order, native byte order.
+typedef struct lc_array {
+    lc_dtype dtype;
+    int ndim;                          // 0 (a scalar) .. LC_ARRAY_MAX_DIMS
+    int64_t shape[LC_ARRAY_MAX_DIMS];  // shape[0..ndim-1]
+    void *data;                        // product(shape) elements, owned: lc_array_free
+} lc_array;
+
+// Reads a .npy file (format versions 1, 2, 3; C or Fortran order, which is transposed to C
+// order; little- or big-endian, converted to native). Malformed input is LC_ERR_FORMAT with the
+// byte offset; a header claiming more data than the file holds is caught before allocating.
+LC_API lc_status lc_npy_read(const char *path, lc_array *out);
+// The same from `size` bytes in memory.
+LC_API lc_status lc_npy_read_mem(const void *data, size_t size, lc_array *out);
+// Writes `a` (F32, F64, I32 or I64) as a version 1.0 .npy file in C order (2.0 if the header
+// needs it).
+LC_API lc_status lc_npy_write(const char *path, const lc_array *a);
+// Converts `a` in place to LC_DTYPE_F32 or LC_DTYPE_F64 (from any dtype).
+LC_API lc_status lc_array_convert(lc_array *a, lc_dtype dtype);
+// Number of elements (product of the shape; 1 for ndim 0).
+LC_API int64_t lc_array_count(const lc_array *a);
+// Frees a->data and clears *a; NULL and cleared arrays are allowed.
+LC_API void lc_array_free(lc_array *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // LACUNA_H

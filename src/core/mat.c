@@ -1,0 +1,185 @@
+// mat.c: format names, and the format-independent operations on lc_mat (info, to_dense,
+// convert, from_dense, free); conversions go through a canonical CSR view.
+#include "mat.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const format_names[LC_FORMAT_COUNT] = {
+    "dense", "coo", "csr", "bsr", "nm", "lowrank", "monarch", "butterfly", "circulant",
+    "toeplitz", "sum"};
+
+const char *lc_format_name(lc_format format) {
+    if ((int)format < 0 || format >= LC_FORMAT_COUNT) return "unknown";
+    return format_names[format];
+}
+
+lc_status lc_format_parse(const char *name, lc_format *format) {
+    if (!name || !format) return lci_error(LC_ERR_ARG, "lc_format_parse: NULL argument");
+    for (int f = 0; f < LC_FORMAT_COUNT; f++) {
+        if (strcmp(name, format_names[f]) == 0) {
+            *format = (lc_format)f;
+            lci_error_clear();
+            return LC_OK;
+        }
+    }
+    return lci_error(LC_ERR_ARG, "unknown format '%s'", name);
+}
+
+int lc_format_supports(lc_format format, lc_layout layout) {
+    if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
+    return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR;
+}
+
+lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
+    if (m < 0 || k < 0)
+        return lci_error(LC_ERR_ARG, "%s: negative shape %lld×%lld", who, (long long)m,
+                         (long long)k);
+    if (m > INT32_MAX || k > INT32_MAX)
+        return lci_error(LC_ERR_OVERFLOW, "%s: shape %lld×%lld exceeds INT32_MAX", who,
+                         (long long)m, (long long)k);
+    return LC_OK;
+}
+
+void lc_mat_free(lc_mat *a) {
+    if (a) a->vt->destroy(a);
+}
+
+lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info) {
+    if (!a || !info) return lci_error(LC_ERR_ARG, "lc_mat_info: NULL argument");
+    memset(info, 0, sizeof *info);
+    info->format = a->vt->format;
+    info->m = a->m;
+    info->k = a->k;
+    a->vt->info(a, info);
+    lci_error_clear();
+    return LC_OK;
+}
+
+lc_status lc_mat_to_dense(const lc_mat *a, float *out, int64_t ld) {
+    if (!a) return lci_error(LC_ERR_ARG, "lc_mat_to_dense: NULL matrix");
+    if (ld < (a->k > 1 ? a->k : 1))
+        return lci_error(LC_ERR_ARG, "lc_mat_to_dense: ld = %lld < K = %lld", (long long)ld,
+                         (long long)a->k);
+    if (a->m > 0 && a->k > 0) {
+        if (!out) return lci_error(LC_ERR_ARG, "lc_mat_to_dense: NULL output");
+        a->vt->to_dense(a, out, ld);
+    }
+    lci_error_clear();
+    return LC_OK;
+}
+
+void lci_csr_view_release(lci_csr_view *v) {
+    for (int i = 0; i < 3; i++) lci_free(v->owned[i]);
+    memset(v, 0, sizeof *v);
+}
+
+// Allocates an owned view for nnz entries (ptr has m + 1 slots).
+static lc_status view_alloc(lci_csr_view *v, int64_t m, int64_t k, int64_t nnz) {
+    memset(v, 0, sizeof *v);
+    v->m = m;
+    v->k = k;
+    v->nnz = nnz;
+    lc_status st;
+    if ((st = lci_alloc_array(&v->owned[0], (size_t)m + 1, sizeof(int64_t), "CSR row pointers")) ||
+        (st = lci_alloc_array(&v->owned[1], (size_t)nnz, sizeof(int32_t), "CSR column indices")) ||
+        (st = lci_alloc_array(&v->owned[2], (size_t)nnz, sizeof(float), "CSR values"))) {
+        lci_csr_view_release(v);
+        return st;
+    }
+    v->ptr = v->owned[0];
+    v->col = v->owned[1];
+    v->val = v->owned[2];
+    return LC_OK;
+}
+
+lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_view *out) {
+    int64_t want = lci_density_count(density, in->m, in->k);
+    if (want > in->nnz) want = in->nnz;
+    uint8_t *keep = NULL;
+    lc_status st = lci_alloc_array((void **)&keep, (size_t)in->nnz, 1, "pruning mask");
+    if (st) return st;
+    if ((st = lci_select_largest(in->val, in->nnz, want, keep)) ||
+        (st = view_alloc(out, in->m, in->k, want))) {
+        lci_free(keep);
+        return st;
+    }
+    int64_t *ptr = out->owned[0];
+    int32_t *col = out->owned[1];
+    float *val = out->owned[2];
+    int64_t q = 0;
+    ptr[0] = 0;
+    for (int64_t i = 0; i < in->m; i++) {
+        for (int64_t p = in->ptr[i]; p < in->ptr[i + 1]; p++) {
+            if (!keep[p]) continue;
+            col[q] = in->col[p];
+            val[q++] = in->val[p];
+        }
+        ptr[i + 1] = q;
+    }
+    lci_free(keep);
+    return LC_OK;
+}
+
+lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v) {
+    switch (format) {
+    case LC_FORMAT_DENSE: return lci_dense_from_csr(out, v);
+    case LC_FORMAT_COO: return lci_coo_from_csr(out, v);
+    case LC_FORMAT_CSR: return lci_csr_from_csr(out, v);
+    default:
+        return lci_error(LC_ERR_UNSUPPORTED, "format %s is not available in this build",
+                         lc_format_name(format));
+    }
+}
+
+static lc_status check_params(const char *who, const lc_mat_params *params) {
+    if (params && !(params->density >= 0 && params->density <= 1))
+        return lci_error(LC_ERR_ARG, "%s: density %g is outside [0, 1]", who, params->density);
+    return LC_OK;
+}
+
+lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
+                         const lc_mat_params *params) {
+    if (!out || !a) return lci_error(LC_ERR_ARG, "lc_mat_convert: NULL argument");
+    lc_status st = check_params("lc_mat_convert", params);
+    if (st) return st;
+    double density = params ? params->density : 0;
+    if (!lc_format_supports(format, LC_LAYOUT_COLS))
+        return lci_error(LC_ERR_UNSUPPORTED, "lc_mat_convert: format %s is not available",
+                         lc_format_name(format));
+    lci_csr_view v = {0}, pruned = {0};
+    if ((st = a->vt->to_csr(a, density > 0, &v))) return st;
+    if (density > 0) {
+        st = lci_csr_view_prune(&v, density, &pruned);
+        lci_csr_view_release(&v);
+        if (st) return st;
+        v = pruned;
+    }
+    lc_mat *res = NULL;
+    st = lci_mat_from_csr(&res, format, &v);
+    lci_csr_view_release(&v);
+    if (st) return st;
+    *out = res;
+    lci_error_clear();
+    return LC_OK;
+}
+
+lc_status lc_mat_from_dense(lc_mat **out, lc_format format, int64_t m, int64_t k,
+                            const float *a, int64_t lda, const lc_mat_params *params) {
+    lc_status st;
+    if (!out) return lci_error(LC_ERR_ARG, "lc_mat_from_dense: NULL output");
+    if ((st = lci_check_shape("lc_mat_from_dense", m, k)) ||
+        (st = check_params("lc_mat_from_dense", params)))
+        return st;
+    if (lda < (k > 1 ? k : 1))
+        return lci_error(LC_ERR_ARG, "lc_mat_from_dense: lda = %lld < K = %lld",
+                         (long long)lda, (long long)k);
+    if (!a && m > 0 && k > 0) return lci_error(LC_ERR_ARG, "lc_mat_from_dense: NULL array");
+    // A borrowed dense matrix over the caller's array, then the general conversion: pruning
+    // and every target format are handled in one place.
+    lc_mat *view = NULL;
+    if ((st = lci_dense_wrap(&view, m, k, a, lda))) return st;
+    st = lc_mat_convert(out, view, format, params);
+    lci_dense_unwrap(view);
+    return st;
+}

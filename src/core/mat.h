@@ -1,0 +1,107 @@
+// mat.h: the lc_mat object (a vtable per format), the validated arguments of an apply, the CSR
+// view every format can export (the hub of conversions), and the kernel registry.
+#ifndef LACUNA_MAT_H
+#define LACUNA_MAT_H
+
+#include "internal.h"
+
+// Arguments of one apply, already validated by the driver (apply.c): m, k, n > 0, alpha != 0,
+// leading dimensions large enough, X and Y disjoint, work of at least the format's workspace.
+typedef struct lci_mm_args {
+    lc_layout layout;
+    int64_t n;
+    float alpha, beta;
+    const float *x;
+    int64_t ldx;
+    float *y;
+    int64_t ldy;
+    void *work;
+    size_t work_size;
+} lci_mm_args;
+
+// A CSR view of any matrix: canonical (columns sorted, no duplicates). Arrays are either
+// borrowed from the matrix or owned by the view (freed by lci_csr_view_release).
+typedef struct lci_csr_view {
+    int64_t m, k, nnz;
+    const int64_t *ptr;
+    const int32_t *col;
+    const float *val;
+    void *owned[3];
+} lci_csr_view;
+void lci_csr_view_release(lci_csr_view *v);
+
+typedef struct lci_vtable {
+    lc_format format;
+    // Y = alpha·A·X + beta·Y for validated arguments (see lci_mm_args).
+    lc_status (*mm)(const lc_mat *a, const lci_mm_args *args);
+    // Scratch bytes mm needs; SIZE_MAX when the size overflows.
+    size_t (*workspace)(const lc_mat *a, lc_layout layout, int64_t n);
+    // Dense row-major copy into out (ld >= k); never fails.
+    void (*to_dense)(const lc_mat *a, float *out, int64_t ld);
+    // Fills everything but format, m, k (set by the caller).
+    void (*info)(const lc_mat *a, struct lc_mat_info *info);
+    // Canonical CSR view of the stored entries (for dense: all entries when all_entries, else
+    // the nonzeros).
+    lc_status (*to_csr)(const lc_mat *a, bool all_entries, lci_csr_view *out);
+    // Frees the matrix (never NULL).
+    void (*destroy)(lc_mat *a);
+} lci_vtable;
+
+// Every format's struct starts with this header.
+struct lc_mat {
+    const lci_vtable *vt;
+    int64_t m, k;
+};
+
+// Validates a shape for a constructor (0 <= m, k <= INT32_MAX); message names `who`.
+lc_status lci_check_shape(const char *who, int64_t m, int64_t k);
+
+// Builds a matrix of `format` from canonical CSR arrays (copied). Each format provides its
+// lci_<format>_from_csr; this dispatches.
+lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v);
+lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v);
+lc_status lci_coo_from_csr(lc_mat **out, const lci_csr_view *v);
+lc_status lci_csr_from_csr(lc_mat **out, const lci_csr_view *v);
+
+// A dense matrix that borrows the caller's array (no copy); free it with lci_dense_unwrap.
+lc_status lci_dense_wrap(lc_mat **out, int64_t m, int64_t k, const float *a, int64_t lda);
+void lci_dense_unwrap(lc_mat *a);
+
+// Canonicalises CSR arrays in place: columns sorted within each row (stable, so duplicates
+// keep input order) and duplicates summed in that order; ptr[1..m] is updated.
+lc_status lci_rows_canonicalise(int64_t m, int64_t *ptr, int32_t *col, float *val);
+
+// Keeps round(density·m·k) entries of largest magnitude of a canonical view (ties to the lower
+// row-major index) into a new owned view.
+lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_view *out);
+
+// ---- kernel registry (kernels.c) ----
+typedef enum lci_kernel_id {
+    LCI_KERNEL_CSR_MM = 0, // lci_csr_mm_fn
+    LCI_KERNEL_CSR_MV,     // lci_csr_mv_fn
+    LCI_KERNEL_STREAM,     // lci_stream_fn
+    LCI_KERNEL_COUNT
+} lci_kernel_id;
+
+typedef void (*lci_fn)(void);
+
+typedef struct lci_kernel {
+    lci_kernel_id id;
+    lc_isa isa;
+    const char *name;
+    lci_fn fn;
+} lci_kernel;
+
+// The kernel for `id` at the level in force (falls back to lower levels; the generic one always
+// exists).
+lci_fn lci_kernel_get(lci_kernel_id id);
+// Exactly level `isa`, or NULL when no kernel or the CPU lacks it (tests, benchmarks).
+lci_fn lci_kernel_get_at(lci_kernel_id id, lc_isa isa);
+// Name of the kernel lci_kernel_get would return.
+const char *lci_kernel_name(lci_kernel_id id);
+
+// Read-bandwidth kernel: returns the sum of `count` floats (count a multiple of 64) from a
+// 64-byte aligned buffer, so the reads cannot be optimised away.
+typedef float (*lci_stream_fn)(const float *buf, size_t count);
+
+#endif // LACUNA_MAT_H

@@ -1,0 +1,43 @@
+// csr.h: the CSR format's internal layout and the kernel signatures its ISA files implement.
+#ifndef LACUNA_CSR_H
+#define LACUNA_CSR_H
+
+#include "../../core/mat.h"
+
+typedef struct lci_csr {
+    lc_mat base;
+    int64_t nnz;
+    int64_t *ptr; // m + 1 row pointers
+    int32_t *col; // nnz column indices, strictly increasing within a row
+    float *val;   // nnz values
+} lci_csr;
+
+// Columns of the activation panel one kernel call covers at most (register block width).
+#define LCI_CSR_PANEL 64
+// Rows per output tile in the rows layout (the tile is transposed into Y).
+#define LCI_CSR_TILE_ROWS 16
+
+// SpMM on rows [r0, r1): Y[i, 0:nb] = alpha·Σ_p val[p]·P[col[p], 0:nb] + beta·Y[i, 0:nb], the
+// sum taken in storage order. P is the activation panel (row stride ldp); y points at the
+// output row of r0 (row stride ldy). beta = 0 never reads y.
+typedef void (*lci_csr_mm_fn)(const int64_t *ptr, const int32_t *col, const float *val,
+                              int64_t r0, int64_t r1, const float *p, int64_t ldp, int64_t nb,
+                              float alpha, float beta, float *y, int64_t ldy);
+
+// SpMV on rows [r0, r1): y[(i - r0)·incy] = alpha·Σ_p val[p]·x[col[p]] + beta·y[...].
+// beta = 0 never reads y.
+typedef void (*lci_csr_mv_fn)(const int64_t *ptr, const int32_t *col, const float *val,
+                              int64_t r0, int64_t r1, const float *x, float alpha, float beta,
+                              float *y, int64_t incy);
+
+void lci_csr_mm_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                    int64_t r1, const float *p, int64_t ldp, int64_t nb, float alpha, float beta,
+                    float *y, int64_t ldy);
+void lci_csr_mv_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                    int64_t r1, const float *x, float alpha, float beta, float *y, int64_t incy);
+
+// The apply driver (csr_mm.c).
+lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g);
+size_t lci_csr_workspace(const lc_mat *a, lc_layout layout, int64_t n);
+
+#endif

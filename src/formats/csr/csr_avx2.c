@@ -1,0 +1,90 @@
+// csr_avx2.c: CSR kernels for AVX2+FMA: SpMM in 32-column register blocks, SpMV with gathers.
+#include "csr.h"
+
+#include <immintrin.h>
+
+// Mask of the first w (< 8) lanes.
+static inline __m256i lane_mask(int64_t w) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+static inline __m256 finish(__m256 acc, __m256 alpha, float beta, __m256 y) {
+    return beta == 0.0f ? _mm256_mul_ps(acc, alpha)
+                        : _mm256_fmadd_ps(acc, alpha, _mm256_mul_ps(_mm256_set1_ps(beta), y));
+}
+
+void lci_csr_mm_32_avx2(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                        int64_t r1, const float *p, int64_t ldp, int64_t nb, float alpha,
+                        float beta, float *y, int64_t ldy) {
+    const __m256 va = _mm256_set1_ps(alpha);
+    for (int64_t i = r0; i < r1; i++) {
+        float *yi = y + (i - r0) * ldy;
+        const int64_t q0 = ptr[i], q1 = ptr[i + 1];
+        int64_t j = 0;
+        for (; j + 32 <= nb; j += 32) {
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (int64_t q = q0; q < q1; q++) {
+                const __m256 v = _mm256_broadcast_ss(val + q);
+                const float *x = p + (int64_t)col[q] * ldp + j;
+                a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x), a0);
+                a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x + 8), a1);
+                a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x + 16), a2);
+                a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x + 24), a3);
+            }
+            float *o = yi + j;
+            __m256 z = _mm256_setzero_ps();
+            _mm256_storeu_ps(o, finish(a0, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o)));
+            _mm256_storeu_ps(o + 8, finish(a1, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 8)));
+            _mm256_storeu_ps(o + 16, finish(a2, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 16)));
+            _mm256_storeu_ps(o + 24, finish(a3, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 24)));
+        }
+        for (; j < nb; j += 8) {
+            const int64_t w = nb - j < 8 ? nb - j : 8;
+            const __m256i mask = lane_mask(w);
+            __m256 acc = _mm256_setzero_ps();
+            for (int64_t q = q0; q < q1; q++) {
+                const float *x = p + (int64_t)col[q] * ldp + j;
+                acc = _mm256_fmadd_ps(_mm256_broadcast_ss(val + q), _mm256_maskload_ps(x, mask), acc);
+            }
+            __m256 old = beta == 0.0f ? _mm256_setzero_ps() : _mm256_maskload_ps(yi + j, mask);
+            _mm256_maskstore_ps(yi + j, mask, finish(acc, va, beta, old));
+        }
+    }
+}
+
+static inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                       int64_t r1, const float *x, float alpha, float beta, float *y,
+                       int64_t incy) {
+    for (int64_t i = r0; i < r1; i++) {
+        const int64_t q1 = ptr[i + 1];
+        int64_t q = ptr[i];
+        __m256 acc = _mm256_setzero_ps();
+        for (; q + 8 <= q1; q += 8) {
+            const __m256i idx = _mm256_loadu_si256((const __m256i *)(col + q));
+            acc = _mm256_fmadd_ps(_mm256_loadu_ps(val + q), _mm256_i32gather_ps(x, idx, 4), acc);
+        }
+        if (q < q1) {
+            const __m256i mask = lane_mask(q1 - q);
+            const __m256i idx = _mm256_maskload_epi32(col + q, mask);
+            const __m256 xv =
+                _mm256_mask_i32gather_ps(_mm256_setzero_ps(), x, idx, _mm256_castsi256_ps(mask), 4);
+            acc = _mm256_fmadd_ps(_mm256_maskload_ps(val + q, mask), xv, acc);
+        }
+        const float sum = hsum(acc);
+        float *yi = y + (i - r0) * incy;
+        *yi = beta == 0.0f ? alpha * sum : alpha * sum + beta * *yi;
+    }
+}
+
+const lci_kernel lci_csr_kernels_avx2[] = {
+    {LCI_KERNEL_CSR_MM, LC_ISA_AVX2, "lci_csr_mm_32_avx2", (lci_fn)lci_csr_mm_32_avx2},
+    {LCI_KERNEL_CSR_MV, LC_ISA_AVX2, "lci_csr_mv_8_avx2", (lci_fn)lci_csr_mv_8_avx2},
+    {0, 0, NULL, NULL},
+};

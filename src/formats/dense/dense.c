@@ -1,0 +1,176 @@
+// dense.c: the dense format, Y = alpha·A·X + beta·Y by CBLAS sgemm/sgemv (A row-major M×K).
+#include "../../core/mat.h"
+
+#include <cblas.h>
+#include <string.h>
+
+typedef struct lci_dense {
+    lc_mat base;
+    float *a;    // row-major, row stride lda
+    int64_t lda;
+    bool owned;  // false for lci_dense_wrap's borrowed view
+} lci_dense;
+
+static const lci_vtable dense_vtable;
+
+static lc_status dense_mm(const lc_mat *mat, const lci_mm_args *g) {
+    const lci_dense *d = (const lci_dense *)mat;
+    int m = (int)mat->m, k = (int)mat->k;
+    if (g->ldx > INT32_MAX || g->ldy > INT32_MAX)
+        return lci_error(LC_ERR_UNSUPPORTED, "dense: leading dimensions above INT32_MAX are "
+                                             "beyond CBLAS");
+    // The BLAS may propagate NaN from Y when beta = 0; our contract says it must not.
+    float beta = g->beta;
+    if (beta == 0.0f) {
+        bool cols = g->layout == LC_LAYOUT_COLS;
+        int64_t rows = cols ? mat->m : g->n, len = cols ? g->n : mat->m;
+        for (int64_t r = 0; r < rows; r++) memset(g->y + r * g->ldy, 0, (size_t)len * 4);
+    }
+    // CBLAS takes int sizes: split n so each call stays in range.
+    const int64_t chunk = INT32_MAX / 2;
+    for (int64_t j0 = 0; j0 < g->n; j0 += chunk) {
+        int nb = (int)(g->n - j0 < chunk ? g->n - j0 : chunk);
+        if (g->layout == LC_LAYOUT_COLS) {
+            if (nb == 1)
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda,
+                            g->x + j0, (int)g->ldx, beta, g->y + j0, (int)g->ldy);
+            else
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, nb, k, g->alpha, d->a,
+                            (int)d->lda, g->x + j0, (int)g->ldx, beta, g->y + j0, (int)g->ldy);
+        } else {
+            const float *x = g->x + j0 * g->ldx;
+            float *y = g->y + j0 * g->ldy;
+            if (nb == 1)
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda, x,
+                            1, beta, y, 1);
+            else
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, m, k, g->alpha, x,
+                            (int)g->ldx, d->a, (int)d->lda, beta, y, (int)g->ldy);
+        }
+    }
+    return LC_OK;
+}
+
+static size_t dense_workspace(const lc_mat *a, lc_layout layout, int64_t n) {
+    (void)a, (void)layout, (void)n;
+    return 0;
+}
+
+static void dense_to_dense(const lc_mat *mat, float *out, int64_t ld) {
+    const lci_dense *d = (const lci_dense *)mat;
+    for (int64_t i = 0; i < mat->m; i++)
+        memcpy(out + i * ld, d->a + i * d->lda, (size_t)mat->k * sizeof(float));
+}
+
+static void dense_info(const lc_mat *mat, struct lc_mat_info *info) {
+    int64_t mk = mat->m * mat->k;
+    info->stored = info->useful = mk;
+    info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)mk;
+    info->bytes = mk * (int64_t)sizeof(float);
+}
+
+static lc_status dense_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {
+    const lci_dense *d = (const lci_dense *)mat;
+    int64_t m = mat->m, k = mat->k, nnz = 0;
+    for (int64_t i = 0; i < m && !all_entries; i++)
+        for (int64_t j = 0; j < k; j++) nnz += d->a[i * d->lda + j] != 0.0f;
+    if (all_entries) nnz = m * k;
+    memset(v, 0, sizeof *v);
+    v->m = m, v->k = k, v->nnz = nnz;
+    lc_status st;
+    if ((st = lci_alloc_array(&v->owned[0], (size_t)m + 1, sizeof(int64_t), "row pointers")) ||
+        (st = lci_alloc_array(&v->owned[1], (size_t)nnz, sizeof(int32_t), "column indices")) ||
+        (st = lci_alloc_array(&v->owned[2], (size_t)nnz, sizeof(float), "values"))) {
+        lci_csr_view_release(v);
+        return st;
+    }
+    int64_t *ptr = v->owned[0];
+    int32_t *col = v->owned[1];
+    float *val = v->owned[2];
+    int64_t q = 0;
+    ptr[0] = 0;
+    for (int64_t i = 0; i < m; i++) {
+        for (int64_t j = 0; j < k; j++) {
+            float x = d->a[i * d->lda + j];
+            if (!all_entries && x == 0.0f) continue;
+            col[q] = (int32_t)j;
+            val[q++] = x;
+        }
+        ptr[i + 1] = q;
+    }
+    v->ptr = ptr, v->col = col, v->val = val;
+    return LC_OK;
+}
+
+static void dense_destroy(lc_mat *mat) {
+    lci_dense *d = (lci_dense *)mat;
+    if (d->owned) lci_free(d->a);
+    lci_free(d);
+}
+
+static const lci_vtable dense_vtable = {LC_FORMAT_DENSE, dense_mm,   dense_workspace,
+                                        dense_to_dense,  dense_info, dense_to_csr,
+                                        dense_destroy};
+
+// An owned, zeroed M×K matrix.
+static lc_status dense_alloc(lci_dense **out, int64_t m, int64_t k) {
+    lci_dense *d = lci_calloc(1, sizeof *d);
+    if (!d) return lci_error(LC_ERR_NOMEM, "dense matrix: cannot allocate header");
+    int64_t mk;
+    if (lci_mul_i64(m, k, &mk)) {
+        lci_free(d);
+        return lci_error(LC_ERR_OVERFLOW, "dense matrix: %lld×%lld overflows", (long long)m,
+                         (long long)k);
+    }
+    lc_status st = lci_alloc_array((void **)&d->a, (size_t)mk, sizeof(float), "dense matrix");
+    if (st) {
+        lci_free(d);
+        return st;
+    }
+    memset(d->a, 0, (size_t)mk * sizeof(float));
+    d->base = (lc_mat){&dense_vtable, m, k};
+    d->lda = k > 1 ? k : 1;
+    d->owned = true;
+    *out = d;
+    return LC_OK;
+}
+
+lc_status lc_mat_create_dense(lc_mat **out, int64_t m, int64_t k, const float *a,
+                              int64_t lda) {
+    lc_status st;
+    if (!out) return lci_error(LC_ERR_ARG, "lc_mat_create_dense: NULL output");
+    if ((st = lci_check_shape("lc_mat_create_dense", m, k))) return st;
+    if (lda < (k > 1 ? k : 1))
+        return lci_error(LC_ERR_ARG, "lc_mat_create_dense: lda = %lld < K = %lld",
+                         (long long)lda, (long long)k);
+    if (!a && m > 0 && k > 0) return lci_error(LC_ERR_ARG, "lc_mat_create_dense: NULL array");
+    lci_dense *d = NULL;
+    if ((st = dense_alloc(&d, m, k))) return st;
+    for (int64_t i = 0; i < m; i++) memcpy(d->a + i * d->lda, a + i * lda, (size_t)k * 4);
+    *out = &d->base;
+    lci_error_clear();
+    return LC_OK;
+}
+
+lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v) {
+    lci_dense *d = NULL;
+    lc_status st = dense_alloc(&d, v->m, v->k);
+    if (st) return st;
+    for (int64_t i = 0; i < v->m; i++)
+        for (int64_t p = v->ptr[i]; p < v->ptr[i + 1]; p++) d->a[i * d->lda + v->col[p]] = v->val[p];
+    *out = &d->base;
+    return LC_OK;
+}
+
+lc_status lci_dense_wrap(lc_mat **out, int64_t m, int64_t k, const float *a, int64_t lda) {
+    lci_dense *d = lci_calloc(1, sizeof *d);
+    if (!d) return lci_error(LC_ERR_NOMEM, "dense view: cannot allocate header");
+    d->base = (lc_mat){&dense_vtable, m, k};
+    d->a = (float *)a; // borrowed, never written
+    d->lda = lda;
+    d->owned = false;
+    *out = &d->base;
+    return LC_OK;
+}
+
+void lci_dense_unwrap(lc_mat *a) { dense_destroy(a); }

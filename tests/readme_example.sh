@@ -1,0 +1,17 @@
+#!/bin/sh
+# readme_example.sh SRC BUILD CC: installs the build into a scratch prefix, extracts the C
+# example from README.md, compiles it with the installed pkg-config file, runs it.
+set -eu
+src=$1 build=$2 cc=$3
+work=$build/readme_example
+rm -rf "$work" && mkdir -p "$work"
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+sed -n '/<!-- example:begin -->/,/<!-- example:end -->/p' "$src/README.md" |
+    sed '1,2d;$d' | sed '$d' >"$work/example.c"
+test -s "$work/example.c" || { echo "no example found in README.md"; exit 1; }
+pc=$(find "$work/prefix" -name lacuna.pc | head -n 1)
+export PKG_CONFIG_PATH=$(dirname "$pc")
+$cc -std=c11 -Wall -Wextra -Werror -o "$work/example" "$work/example.c" \
+    $(pkg-config --cflags --libs lacuna)
+LD_LIBRARY_PATH=$(dirname "$(dirname "$pc")") "$work/example" | tee "$work/output.txt"
+grep -q '^y = ' "$work/output.txt"

@@ -1,0 +1,326 @@
+// test_mm.c: lc_mat_mm / lc_mat_mv for every format × layout × alpha/beta × ISA level against
+// the double-precision reference, on random and edge shapes; BLAS conventions (beta = 0 with NaN
+// in Y, alpha = 0 with NaN in X), structural zeros, thread-count identity, workspace API.
+#include "testutil.h"
+#include "core/mat.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CSR};
+static const lc_layout layouts[] = {LC_LAYOUT_COLS, LC_LAYOUT_ROWS};
+
+// Edge shapes: empty, 1×1, K below/at/above the vector widths, ragged panels.
+static const int64_t shapes[][3] = {
+    {0, 5, 3},   {5, 0, 3},   {5, 3, 0},    {1, 1, 1},   {1, 1, 7},  {7, 1, 1},
+    {3, 17, 1},  {17, 3, 2},  {16, 16, 16}, {33, 65, 31}, {64, 64, 64}, {100, 37, 65},
+    {1, 300, 129}, {129, 5, 200}, {40, 70, 8}, {9, 200, 1}};
+
+typedef struct case_data {
+    int64_t m, k, n, lda, ldx, ldy;
+    float *a, *x, *y, *y0;
+    double *ref, *bound;
+} case_data;
+
+static void case_alloc(case_data *c, lc_layout layout, int64_t m, int64_t k, int64_t n,
+                       int64_t pad) {
+    c->m = m, c->k = k, c->n = n;
+    c->lda = (k > 1 ? k : 1) + pad;
+    int cols = layout == LC_LAYOUT_COLS;
+    int64_t xr = cols ? k : n, xc = cols ? n : k, yr = cols ? m : n, yc = cols ? n : m;
+    c->ldx = (xc > 1 ? xc : 1) + pad;
+    c->ldy = (yc > 1 ? yc : 1) + pad;
+    c->a = calloc((size_t)(m * c->lda + 1), sizeof(float));
+    c->x = calloc((size_t)(xr * c->ldx + 1), sizeof(float));
+    c->y = calloc((size_t)(yr * c->ldy + 1), sizeof(float));
+    c->y0 = calloc((size_t)(yr * c->ldy + 1), sizeof(float));
+    c->ref = calloc((size_t)(m * n + 1), sizeof(double));
+    c->bound = calloc((size_t)(m * n + 1), sizeof(double));
+}
+
+static void case_free(case_data *c) {
+    free(c->a), free(c->x), free(c->y), free(c->y0), free(c->ref), free(c->bound);
+}
+
+static lc_mat *make(lc_format f, const case_data *c) {
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_from_dense(&A, f, c->m, c->k, c->a, c->lda, NULL));
+    return A;
+}
+
+// One product checked against the reference; Y starts as y0 (NaN when beta = 0).
+static void run_case(lc_format f, lc_layout layout, int64_t m, int64_t k, int64_t n, float alpha,
+                     float beta, int64_t pad, uint64_t seed) {
+    case_data c;
+    lci_rng rng;
+    lci_rng_seed(&rng, seed);
+    case_alloc(&c, layout, m, k, n, pad);
+    tu_random_sparse_dense(&rng, m, k, c.lda, 0.3, 1, c.a);
+    int cols = layout == LC_LAYOUT_COLS;
+    int64_t xr = cols ? k : n, yr = cols ? m : n;
+    tu_fill(&rng, c.x, xr * c.ldx);
+    tu_fill(&rng, c.y0, yr * c.ldy);
+    if (beta == 0.0f)
+        for (int64_t i = 0; i < yr * c.ldy; i++) c.y0[i] = NAN;
+    // With alpha = 0 neither A nor X may be read: poison X.
+    if (alpha == 0.0f)
+        for (int64_t i = 0; i < xr * c.ldx; i++) c.x[i] = NAN;
+    memcpy(c.y, c.y0, (size_t)(yr * c.ldy + 1) * sizeof(float));
+    tu_reference(layout, m, k, n, alpha, c.a, c.lda, c.x, c.ldx, beta, c.y0, c.ldy, c.ref,
+                 c.bound);
+    lc_mat *A = make(f, &c);
+    assert_ok(lc_mat_mm(A, layout, n, alpha, c.x, c.ldx, beta, c.y, c.ldy));
+    char what[160];
+    snprintf(what, sizeof what, "%s %s isa=%s %lld×%lld n=%lld alpha=%g beta=%g pad=%lld",
+             lc_format_name(f), cols ? "cols" : "rows", lc_isa_name(lc_isa_get()),
+             (long long)m, (long long)k, (long long)n, alpha, beta, (long long)pad);
+    tu_check(layout, m, n, c.y, c.ldy, c.ref, c.bound, what);
+    // Padding between rows of Y is never written.
+    for (int64_t r = 0; r < yr; r++)
+        for (int64_t j = (cols ? n : m); j < c.ldy && r * c.ldy + j < yr * c.ldy; j++)
+            if (memcmp(&c.y[r * c.ldy + j], &c.y0[r * c.ldy + j], sizeof(float)))
+                fail_msg("%s: padding of Y row %lld written", what, (long long)r);
+    lc_mat_free(A);
+    case_free(&c);
+}
+
+static void each_isa(void (*body)(void)) {
+    lc_isa saved = lc_isa_get();
+    for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++) {
+        if (lc_isa_set((lc_isa)isa) != LC_OK) {
+            print_message("skipping ISA %s: not on this CPU\n", lc_isa_name((lc_isa)isa));
+            continue;
+        }
+        body();
+    }
+    assert_ok(lc_isa_set(saved));
+}
+
+static void edge_shapes_body(void) {
+    const float alphas[] = {1.0f, -0.5f, 0.0f}, betas[] = {0.0f, 1.0f, 0.75f};
+    uint64_t seed = 1;
+    for (size_t f = 0; f < 3; f++)
+        for (size_t l = 0; l < 2; l++)
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+                for (size_t ai = 0; ai < 3; ai++)
+                    for (size_t bi = 0; bi < 3; bi++)
+                        run_case(formats[f], layouts[l], shapes[s][0], shapes[s][1],
+                                 shapes[s][2], alphas[ai], betas[bi], (int64_t)(s % 3), seed++);
+}
+
+static void test_edge_shapes(void **state) {
+    (void)state;
+    each_isa(edge_shapes_body);
+}
+
+static void random_shapes_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 42);
+    for (int t = 0; t < 40; t++) {
+        int64_t m = (int64_t)lci_rng_below(&rng, 90), k = (int64_t)lci_rng_below(&rng, 150),
+                n = 1 + (int64_t)lci_rng_below(&rng, 140);
+        float alpha = lci_rng_float(&rng), beta = t % 3 ? lci_rng_float(&rng) : 0.0f;
+        for (size_t f = 0; f < 3; f++)
+            for (size_t l = 0; l < 2; l++)
+                run_case(formats[f], layouts[l], m, k, n, alpha, beta, t % 5, 1000 + t);
+    }
+}
+
+static void test_random_shapes(void **state) {
+    (void)state;
+    each_isa(random_shapes_body);
+}
+
+// lc_mat_mv is lc_mat_mm with one contiguous vector.
+static void test_mv(void **state) {
+    (void)state;
+    lci_rng rng;
+    lci_rng_seed(&rng, 7);
+    const int64_t m = 77, k = 131;
+    float *a = malloc(m * k * sizeof *a), *x = malloc(k * sizeof *x), *y1 = malloc(m * 4),
+          *y2 = malloc(m * 4);
+    tu_random_sparse_dense(&rng, m, k, k, 0.2, 1, a);
+    tu_fill(&rng, x, k);
+    tu_fill(&rng, y1, m);
+    memcpy(y2, y1, m * 4);
+    for (size_t f = 0; f < 3; f++) {
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_from_dense(&A, formats[f], m, k, a, k, NULL));
+        float t1[77], t2[77];
+        memcpy(t1, y1, sizeof t1), memcpy(t2, y2, sizeof t2);
+        assert_ok(lc_mat_mv(A, 0.5f, x, 2.0f, t1));
+        assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 0.5f, x, 1, 2.0f, t2, 1));
+        assert_memory_equal(t1, t2, sizeof t1);
+        lc_mat_free(A);
+    }
+    free(a), free(x), free(y1), free(y2);
+}
+
+// Entries a sparse format does not store are never multiplied; stored ones follow IEEE.
+static void test_structural_zeros(void **state) {
+    (void)state;
+    // A = [[2, 0(explicit), .], [., ., 3]]: 2×3 with an explicit zero at (0, 1).
+    int64_t ptr[] = {0, 2, 3};
+    int32_t col[] = {0, 1, 2};
+    float val[] = {2.0f, 0.0f, 3.0f};
+    for (size_t l = 0; l < 2; l++) {
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
+        // x = [1, Inf, 1]: row 0 meets Inf through the explicit zero (NaN), row 1 does not.
+        float x[3] = {1.0f, INFINITY, 1.0f}, y[2] = {0, 0};
+        int64_t ldx = layouts[l] == LC_LAYOUT_COLS ? 1 : 3, ldy = layouts[l] == LC_LAYOUT_COLS ? 1 : 2;
+        assert_ok(lc_mat_mm(A, layouts[l], 1, 1.0f, x, ldx, 0.0f, y, ldy));
+        assert_true(isnan(y[0]));
+        assert_true(y[1] == 3.0f);
+        // x = [1, 1, NaN] hits only row 1's stored entry.
+        float x2[3] = {1.0f, 1.0f, NAN};
+        assert_ok(lc_mat_mm(A, layouts[l], 1, 1.0f, x2, ldx, 0.0f, y, ldy));
+        assert_true(y[0] == 2.0f);
+        assert_true(isnan(y[1]));
+        lc_mat *C = NULL;
+        assert_ok(lc_mat_convert(&C, A, LC_FORMAT_COO, NULL));
+        assert_ok(lc_mat_mm(C, layouts[l], 1, 1.0f, x2, ldx, 0.0f, y, ldy));
+        assert_true(y[0] == 2.0f);
+        lc_mat_free(C);
+        lc_mat_free(A);
+    }
+}
+
+// Bitwise identical results for 1 and 2 threads, each format, layout and ISA level.
+static void threads_body(void) {
+    const int64_t shapes2[][3] = {{400, 300, 64}, {2000, 1500, 1}, {513, 257, 37}};
+    for (size_t s = 0; s < 3; s++) {
+        int64_t m = shapes2[s][0], k = shapes2[s][1], n = shapes2[s][2];
+        for (size_t l = 0; l < 2; l++) {
+            case_data c;
+            lci_rng rng;
+            lci_rng_seed(&rng, 99 + s);
+            case_alloc(&c, layouts[l], m, k, n, 1);
+            tu_random_sparse_dense(&rng, m, k, c.lda, 0.1, 1, c.a);
+            int cols = layouts[l] == LC_LAYOUT_COLS;
+            int64_t xr = cols ? k : n, yr = cols ? m : n;
+            tu_fill(&rng, c.x, xr * c.ldx);
+            tu_fill(&rng, c.y0, yr * c.ldy);
+            for (size_t f = 0; f < 3; f++) {
+                lc_mat *A = make(formats[f], &c);
+                size_t bytes = (size_t)(yr * c.ldy) * sizeof(float);
+                float *y1 = malloc(bytes), *y2 = malloc(bytes);
+                memcpy(y1, c.y0, bytes), memcpy(y2, c.y0, bytes);
+                assert_ok(lc_threads_set(1));
+                assert_ok(lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, y1, c.ldy));
+                assert_ok(lc_threads_set(2));
+                assert_ok(lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, y2, c.ldy));
+                if (memcmp(y1, y2, bytes))
+                    fail_msg("%s %s isa=%s %lld×%lld n=%lld: 1 and 2 threads differ",
+                             lc_format_name(formats[f]), cols ? "cols" : "rows",
+                             lc_isa_name(lc_isa_get()), (long long)m, (long long)k, (long long)n);
+                free(y1), free(y2);
+                lc_mat_free(A);
+            }
+            case_free(&c);
+        }
+    }
+    assert_ok(lc_threads_set(0));
+}
+
+static void test_thread_identity(void **state) {
+    (void)state;
+    each_isa(threads_body);
+}
+
+// Bad arguments: each returns LC_ERR_ARG (or OVERFLOW) and leaves Y alone.
+static void test_bad_args(void **state) {
+    (void)state;
+    float a[6] = {1, 2, 3, 4, 5, 6}, x[16] = {0}, y[16] = {0};
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_create_dense(&A, 2, 3, a, 3));
+    assert_status(lc_mat_mm(NULL, LC_LAYOUT_COLS, 1, 1, x, 1, 0, y, 1), LC_ERR_ARG);
+    assert_status(lc_mat_mm(A, (lc_layout)7, 1, 1, x, 1, 0, y, 1), LC_ERR_ARG);
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, -1, 1, x, 1, 0, y, 1), LC_ERR_ARG);
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 2, 1, x, 1, 0, y, 2), LC_ERR_ARG); // ldx < n
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 2, 1, x, 2, 0, y, 1), LC_ERR_ARG); // ldy < n
+    assert_status(lc_mat_mm(A, LC_LAYOUT_ROWS, 2, 1, x, 2, 0, y, 2), LC_ERR_ARG); // ldx < K
+    assert_status(lc_mat_mm(A, LC_LAYOUT_ROWS, 2, 1, x, 3, 0, y, 1), LC_ERR_ARG); // ldy < M
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, NULL, 1, 0, y, 1), LC_ERR_ARG);
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, x, 1, 0, NULL, 1), LC_ERR_ARG);
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, x, 1, 0, x + 1, 1), LC_ERR_ARG); // overlap
+    assert_status(lc_mat_mm(A, LC_LAYOUT_ROWS, 3, 1, y, 3, 0, y + 8, 2), LC_ERR_ARG); // overlap
+    assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, x, INT64_MAX, 0, y, 1), LC_ERR_OVERFLOW);
+    assert_true(strlen(lc_last_error()) > 0);
+    // Touching but not overlapping is fine.
+    assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, y, 1, 0, y + 3, 1));
+    assert_true(strlen(lc_last_error()) == 0);
+    assert_status(lc_mat_mv(A, 1, x, 0, x), LC_ERR_ARG);
+    size_t ws;
+    assert_status(lc_mat_workspace_size(A, LC_LAYOUT_COLS, -1, &ws), LC_ERR_ARG);
+    assert_status(lc_mat_workspace_size(NULL, LC_LAYOUT_COLS, 1, &ws), LC_ERR_ARG);
+    lc_mat_free(A);
+}
+
+// lc_mat_mm_ws: enough workspace means no allocation at all; too little is LC_ERR_ARG.
+static void test_workspace(void **state) {
+    (void)state;
+    lci_rng rng;
+    lci_rng_seed(&rng, 5);
+    const int64_t m = 50, k = 60, n = 20;
+    float *a = malloc(m * k * 4), *x = malloc(n * k * 4), *y1 = malloc(n * m * 4),
+          *y2 = malloc(n * m * 4);
+    tu_random_sparse_dense(&rng, m, k, k, 0.3, 0, a);
+    tu_fill(&rng, x, n * k);
+    for (size_t f = 0; f < 3; f++) {
+        for (size_t l = 0; l < 2; l++) {
+            lc_mat *A = NULL;
+            assert_ok(lc_mat_from_dense(&A, formats[f], m, k, a, k, NULL));
+            int cols = layouts[l] == LC_LAYOUT_COLS;
+            int64_t ldx = cols ? n : k, ldy = cols ? n : m;
+            for (int64_t nn = 1; nn <= n; nn += n - 1) {
+                size_t ws = 0;
+                assert_ok(lc_mat_workspace_size(A, layouts[l], nn, &ws));
+                void *work = ws ? aligned_alloc(64, (ws + 63) / 64 * 64) : NULL;
+                memset(y1, 0, n * m * 4), memset(y2, 0, n * m * 4);
+                assert_ok(lc_mat_mm(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y1, ldy));
+                tu_alloc_install();
+                int64_t before = tu_alloc_count();
+                assert_ok(lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy, work, ws));
+                assert_int_equal(tu_alloc_count(), before);
+                tu_alloc_uninstall();
+                assert_memory_equal(y1, y2, (size_t)(cols ? m * ldy : nn * ldy) * 4);
+                if (ws) {
+                    assert_status(lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy,
+                                               work, ws - 1),
+                                  LC_ERR_ARG);
+                    assert_status(lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy,
+                                               NULL, 0),
+                                  LC_ERR_ARG);
+                }
+                free(work);
+            }
+            lc_mat_free(A);
+        }
+    }
+    free(a), free(x), free(y1), free(y2);
+}
+
+// The kernel registry resolves every kernel at every level the CPU has.
+static void test_registry(void **state) {
+    (void)state;
+    for (int id = 0; id < LCI_KERNEL_COUNT; id++) {
+        assert_non_null(lci_kernel_get_at((lci_kernel_id)id, LC_ISA_GENERIC));
+        for (int isa = LC_ISA_AVX2; isa <= (int)lc_isa_detected(); isa++)
+            assert_non_null(lci_kernel_get_at((lci_kernel_id)id, (lc_isa)isa));
+        assert_non_null(lci_kernel_get((lci_kernel_id)id));
+    }
+    assert_null(lci_kernel_get_at(LCI_KERNEL_CSR_MM, (lc_isa)(lc_isa_detected() + 1)));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry),      cmocka_unit_test(test_edge_shapes),
+        cmocka_unit_test(test_random_shapes), cmocka_unit_test(test_mv),
+        cmocka_unit_test(test_structural_zeros), cmocka_unit_test(test_thread_identity),
+        cmocka_unit_test(test_bad_args),      cmocka_unit_test(test_workspace),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
