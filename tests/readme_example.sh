@@ -15,3 +15,17 @@ $cc -std=c11 -Wall -Wextra -Werror -o "$work/example" "$work/example.c" \
     $(pkg-config --cflags --libs lacuna)
 LD_LIBRARY_PATH=$(dirname "$(dirname "$pc")") "$work/example" | tee "$work/output.txt"
 grep -q '^y = ' "$work/output.txt"
+
+# The same example through the installed CMake package (find_package + lacuna::lacuna).
+mkdir -p "$work/cmake"
+cat >"$work/cmake/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.18)
+project(readme_example C)
+find_package(lacuna 0.1 REQUIRED)
+add_executable(example $work/example.c)
+target_link_libraries(example lacuna::lacuna)
+CM
+cmake -S "$work/cmake" -B "$work/cmake/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+    -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake --build "$work/cmake/build" >/dev/null
+"$work/cmake/build/example" | grep -q '^y = 3 3$'

@@ -14,7 +14,7 @@ static uint32_t mag_key(float v) {
 
 int64_t lci_density_count(double density, int64_t m, int64_t k) {
     double total = (double)m * (double)k;
-    double want = nearbyint(density * total);
+    double want = round(density * total); // halves away from zero, as C round()
     if (!(want > 0)) return 0;
     if (want >= total) return m * k;
     return (int64_t)want;
