@@ -207,8 +207,7 @@ LC_API lc_status lc_mat_mm_ws(const lc_mat *a, lc_layout layout, int64_t n, floa
                               void *work, size_t work_size);
 
 // Scratch bytes lc_mat_mm needs for (a, layout, n).
-LC_API lc_status lc_mat_workspace_size(const lc_mat *a, lc_layout layout, int64_t n,
-                                       size_t *bytes);
+LC_API lc_status lc_mat_workspace_size(const lc_mat *a, lc_layout layout, int64_t n, size_t *bytes);
 
 // y = alpha·A·x + beta·y for one contiguous vector: x has K entries, y has M.
 LC_API lc_status lc_mat_mv(const lc_mat *a, float alpha, const float *x, float beta, float *y);
@@ -222,8 +221,10 @@ LC_API void lc_mat_free(lc_mat *a);
 // Reads a Matrix Market file (plain, or gzip-compressed: detected from its first bytes) into a
 // matrix of `format` (LC_FORMAT_COO, LC_FORMAT_CSR or LC_FORMAT_DENSE; others are converted
 // from CSR). coordinate and array; real, integer, pattern (values 1); general, symmetric,
-// skew-symmetric (the other triangle is mirrored). complex and hermitian: LC_ERR_UNSUPPORTED.
-// Duplicate coordinate entries are summed. Malformed input is LC_ERR_FORMAT with the line.
+// skew-symmetric (the other triangle is mirrored; an entry given in the upper triangle is
+// mirrored too, and one given in both triangles is summed). complex and hermitian:
+// LC_ERR_UNSUPPORTED. Duplicate coordinate entries are summed. Array files read into a sparse
+// format drop zeros, as lc_mat_from_dense does. Malformed input is LC_ERR_FORMAT with the line.
 LC_API lc_status lc_mtx_read(const char *path, lc_format format, lc_mat **out);
 // The same from `size` bytes in memory (plain or gzip).
 LC_API lc_status lc_mtx_read_mem(const void *data, size_t size, lc_format format, lc_mat **out);
@@ -248,14 +249,16 @@ typedef enum lc_dtype {
 // An n-dimensional array in C (row-major) order, native byte order.
 typedef struct lc_array {
     lc_dtype dtype;
-    int ndim;                          // 0 (a scalar) .. LC_ARRAY_MAX_DIMS
-    int64_t shape[LC_ARRAY_MAX_DIMS];  // shape[0..ndim-1]
-    void *data;                        // product(shape) elements, owned: lc_array_free
+    int ndim;                         // 0 (a scalar) .. LC_ARRAY_MAX_DIMS
+    int64_t shape[LC_ARRAY_MAX_DIMS]; // shape[0..ndim-1]
+    void *data;                       // product(shape) elements, owned: lc_array_free
 } lc_array;
 
 // Reads a .npy file (format versions 1, 2, 3; C or Fortran order, which is transposed to C
-// order; little- or big-endian, converted to native). Malformed input is LC_ERR_FORMAT with the
-// byte offset; a header claiming more data than the file holds is caught before allocating.
+// order; little- or big-endian, converted to native; '|' is read as native, as numpy does).
+// Malformed input is LC_ERR_FORMAT with the byte offset; a header claiming more data than the
+// file holds is caught before allocating. A file of unknown size (a pipe) is
+// LC_ERR_UNSUPPORTED.
 LC_API lc_status lc_npy_read(const char *path, lc_array *out);
 // The same from `size` bytes in memory.
 LC_API lc_status lc_npy_read_mem(const void *data, size_t size, lc_array *out);
@@ -264,9 +267,11 @@ LC_API lc_status lc_npy_read_mem(const void *data, size_t size, lc_array *out);
 LC_API lc_status lc_npy_write(const char *path, const lc_array *a);
 // Converts `a` in place to LC_DTYPE_F32 or LC_DTYPE_F64 (from any dtype).
 LC_API lc_status lc_array_convert(lc_array *a, lc_dtype dtype);
-// Number of elements (product of the shape; 1 for ndim 0).
+// Number of elements (product of the shape; 1 for ndim 0); 0 for NULL, -1 for an invalid or
+// overflowing shape.
 LC_API int64_t lc_array_count(const lc_array *a);
-// Frees a->data and clears *a; NULL and cleared arrays are allowed.
+// Frees a->data (which must come from the library, e.g. lc_npy_read) and clears *a; NULL and
+// cleared arrays are allowed.
 LC_API void lc_array_free(lc_array *a);
 
 #ifdef __cplusplus

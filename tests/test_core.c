@@ -9,8 +9,8 @@
 
 static void test_status(void **state) {
     (void)state;
-    const char *names[] = {"LC_OK",          "LC_ERR_ARG", "LC_ERR_NOMEM",       "LC_ERR_OVERFLOW",
-                           "LC_ERR_FORMAT",  "LC_ERR_IO",  "LC_ERR_UNSUPPORTED", "LC_ERR_NUMERIC"};
+    const char *names[] = {"LC_OK",         "LC_ERR_ARG", "LC_ERR_NOMEM",       "LC_ERR_OVERFLOW",
+                           "LC_ERR_FORMAT", "LC_ERR_IO",  "LC_ERR_UNSUPPORTED", "LC_ERR_NUMERIC"};
     for (int s = LC_OK; s <= LC_ERR_NUMERIC; s++) assert_string_equal(lc_status_str(s), names[s]);
     assert_string_equal(lc_status_str((lc_status)99), "unknown status");
     // A failure leaves a message naming the problem; the next success clears it.

@@ -112,8 +112,7 @@ static void test_create_csr(void **state) {
     col[5] = 2;
     assert_status(lc_mat_create_csr(&A, 3, 4, NULL, col, val), LC_ERR_ARG);
     assert_status(lc_mat_create_csr(&A, 3, 4, ptr, NULL, val), LC_ERR_ARG);
-    assert_status(lc_mat_create_csr(&A, 3, (int64_t)INT32_MAX + 1, ptr, col, val),
-                  LC_ERR_OVERFLOW);
+    assert_status(lc_mat_create_csr(&A, 3, (int64_t)INT32_MAX + 1, ptr, col, val), LC_ERR_OVERFLOW);
     assert_null(A);
     // m > 0 with K = 0: all rows empty.
     int64_t zeros[] = {0, 0, 0};

@@ -13,10 +13,10 @@ static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CS
 static const lc_layout layouts[] = {LC_LAYOUT_COLS, LC_LAYOUT_ROWS};
 
 // Edge shapes: empty, 1×1, K below/at/above the vector widths, ragged panels.
-static const int64_t shapes[][3] = {
-    {0, 5, 3},   {5, 0, 3},   {5, 3, 0},    {1, 1, 1},   {1, 1, 7},  {7, 1, 1},
-    {3, 17, 1},  {17, 3, 2},  {16, 16, 16}, {33, 65, 31}, {64, 64, 64}, {100, 37, 65},
-    {1, 300, 129}, {129, 5, 200}, {40, 70, 8}, {9, 200, 1}};
+static const int64_t shapes[][3] = {{0, 5, 3},     {5, 0, 3},     {5, 3, 0},    {1, 1, 1},
+                                    {1, 1, 7},     {7, 1, 1},     {3, 17, 1},   {17, 3, 2},
+                                    {16, 16, 16},  {33, 65, 31},  {64, 64, 64}, {100, 37, 65},
+                                    {1, 300, 129}, {129, 5, 200}, {40, 70, 8},  {9, 200, 1}};
 
 typedef struct case_data {
     int64_t m, k, n, lda, ldx, ldy;
@@ -68,14 +68,13 @@ static void run_case(lc_format f, lc_layout layout, int64_t m, int64_t k, int64_
     if (alpha == 0.0f)
         for (int64_t i = 0; i < xr * c.ldx; i++) c.x[i] = NAN;
     memcpy(c.y, c.y0, (size_t)(yr * c.ldy + 1) * sizeof(float));
-    tu_reference(layout, m, k, n, alpha, c.a, c.lda, c.x, c.ldx, beta, c.y0, c.ldy, c.ref,
-                 c.bound);
+    tu_reference(layout, m, k, n, alpha, c.a, c.lda, c.x, c.ldx, beta, c.y0, c.ldy, c.ref, c.bound);
     lc_mat *A = make(f, &c);
     assert_ok(lc_mat_mm(A, layout, n, alpha, c.x, c.ldx, beta, c.y, c.ldy));
     char what[160];
     snprintf(what, sizeof what, "%s %s isa=%s %lld×%lld n=%lld alpha=%g beta=%g pad=%lld",
-             lc_format_name(f), cols ? "cols" : "rows", lc_isa_name(lc_isa_get()),
-             (long long)m, (long long)k, (long long)n, alpha, beta, (long long)pad);
+             lc_format_name(f), cols ? "cols" : "rows", lc_isa_name(lc_isa_get()), (long long)m,
+             (long long)k, (long long)n, alpha, beta, (long long)pad);
     tu_check(layout, m, n, c.y, c.ldy, c.ref, c.bound, what);
     // Padding between rows of Y is never written.
     for (int64_t r = 0; r < yr; r++)
@@ -106,8 +105,8 @@ static void edge_shapes_body(void) {
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
                 for (size_t ai = 0; ai < 3; ai++)
                     for (size_t bi = 0; bi < 3; bi++)
-                        run_case(formats[f], layouts[l], shapes[s][0], shapes[s][1],
-                                 shapes[s][2], alphas[ai], betas[bi], (int64_t)(s % 3), seed++);
+                        run_case(formats[f], layouts[l], shapes[s][0], shapes[s][1], shapes[s][2],
+                                 alphas[ai], betas[bi], (int64_t)(s % 3), seed++);
 }
 
 static void test_edge_shapes(void **state) {
@@ -170,7 +169,8 @@ static void test_structural_zeros(void **state) {
         assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
         // x = [1, Inf, 1]: row 0 meets Inf through the explicit zero (NaN), row 1 does not.
         float x[3] = {1.0f, INFINITY, 1.0f}, y[2] = {0, 0};
-        int64_t ldx = layouts[l] == LC_LAYOUT_COLS ? 1 : 3, ldy = layouts[l] == LC_LAYOUT_COLS ? 1 : 2;
+        int64_t ldx = layouts[l] == LC_LAYOUT_COLS ? 1 : 3,
+                ldy = layouts[l] == LC_LAYOUT_COLS ? 1 : 2;
         assert_ok(lc_mat_mm(A, layouts[l], 1, 1.0f, x, ldx, 0.0f, y, ldy));
         assert_true(isnan(y[0]));
         assert_true(y[1] == 3.0f);
@@ -288,12 +288,12 @@ static void test_workspace(void **state) {
                 tu_alloc_uninstall();
                 assert_memory_equal(y1, y2, (size_t)(cols ? m * ldy : nn * ldy) * 4);
                 if (ws) {
-                    assert_status(lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy,
-                                               work, ws - 1),
-                                  LC_ERR_ARG);
-                    assert_status(lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy,
-                                               NULL, 0),
-                                  LC_ERR_ARG);
+                    assert_status(
+                        lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy, work, ws - 1),
+                        LC_ERR_ARG);
+                    assert_status(
+                        lc_mat_mm_ws(A, layouts[l], nn, 1.0f, x, ldx, 0.0f, y2, ldy, NULL, 0),
+                        LC_ERR_ARG);
                 }
                 free(work);
             }
@@ -317,10 +317,10 @@ static void test_registry(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registry),      cmocka_unit_test(test_edge_shapes),
-        cmocka_unit_test(test_random_shapes), cmocka_unit_test(test_mv),
+        cmocka_unit_test(test_registry),         cmocka_unit_test(test_edge_shapes),
+        cmocka_unit_test(test_random_shapes),    cmocka_unit_test(test_mv),
         cmocka_unit_test(test_structural_zeros), cmocka_unit_test(test_thread_identity),
-        cmocka_unit_test(test_bad_args),      cmocka_unit_test(test_workspace),
+        cmocka_unit_test(test_bad_args),         cmocka_unit_test(test_workspace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,8 @@ static void scale_y(lc_layout layout, int64_t m, int64_t n, float beta, float *y
     int64_t rows = layout == LC_LAYOUT_COLS ? m : n, cols = layout == LC_LAYOUT_COLS ? n : m;
     for (int64_t r = 0; r < rows; r++) {
         float *yr = y + r * ldy;
-        if (beta == 0.0f) memset(yr, 0, (size_t)cols * sizeof *yr);
+        if (beta == 0.0f)
+            memset(yr, 0, (size_t)cols * sizeof *yr);
         else if (beta != 1.0f)
             for (int64_t c = 0; c < cols; c++) yr[c] *= beta;
     }
@@ -99,11 +100,10 @@ lc_status lc_mat_mm(const lc_mat *a, lc_layout layout, int64_t n, float alpha, c
     return mm("lc_mat_mm", a, layout, n, alpha, x, ldx, beta, y, ldy, NULL, 0, true);
 }
 
-lc_status lc_mat_mm_ws(const lc_mat *a, lc_layout layout, int64_t n, float alpha,
-                       const float *x, int64_t ldx, float beta, float *y, int64_t ldy,
-                       void *work, size_t work_size) {
-    return mm("lc_mat_mm_ws", a, layout, n, alpha, x, ldx, beta, y, ldy, work, work_size,
-              false);
+lc_status lc_mat_mm_ws(const lc_mat *a, lc_layout layout, int64_t n, float alpha, const float *x,
+                       int64_t ldx, float beta, float *y, int64_t ldy, void *work,
+                       size_t work_size) {
+    return mm("lc_mat_mm_ws", a, layout, n, alpha, x, ldx, beta, y, ldy, work, work_size, false);
 }
 
 lc_status lc_mat_mv(const lc_mat *a, float alpha, const float *x, float beta, float *y) {
@@ -115,8 +115,7 @@ lc_status lc_mat_workspace_size(const lc_mat *a, lc_layout layout, int64_t n, si
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS)
         return lci_error(LC_ERR_ARG, "lc_mat_workspace_size: unknown layout %d", (int)layout);
     if (n < 0)
-        return lci_error(LC_ERR_ARG, "lc_mat_workspace_size: n = %lld is negative",
-                         (long long)n);
+        return lci_error(LC_ERR_ARG, "lc_mat_workspace_size: n = %lld is negative", (long long)n);
     *bytes = (a->m == 0 || a->k == 0 || n == 0) ? 0 : a->vt->workspace(a, layout, n);
     lci_error_clear();
     return LC_OK;

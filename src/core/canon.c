@@ -10,8 +10,10 @@ static void sort_row(int32_t *col, float *val, int64_t n, int32_t *tcol, float *
             int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             int64_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi) {
-                if (col[j] < col[i]) tcol[o] = col[j], tval[o++] = val[j++];
-                else tcol[o] = col[i], tval[o++] = val[i++];
+                if (col[j] < col[i])
+                    tcol[o] = col[j], tval[o++] = val[j++];
+                else
+                    tcol[o] = col[i], tval[o++] = val[i++];
             }
             while (i < mid) tcol[o] = col[i], tval[o++] = val[i++];
             while (j < hi) tcol[o] = col[j], tval[o++] = val[j++];

@@ -30,7 +30,9 @@ static lc_isa detect(void) {
     return LC_ISA_AVX2;
 }
 #else
-static lc_isa detect(void) { return LC_ISA_GENERIC; }
+static lc_isa detect(void) {
+    return LC_ISA_GENERIC;
+}
 #endif
 
 // -1 until first use; then the level in force.
@@ -50,9 +52,12 @@ static lc_isa from_env(lc_isa hw) {
     const char *s = getenv("LC_ISA");
     if (!s) return hw;
     lc_isa want = hw;
-    if (strcmp(s, "generic") == 0) want = LC_ISA_GENERIC;
-    else if (strcmp(s, "avx2") == 0) want = LC_ISA_AVX2;
-    else if (strcmp(s, "avx512") == 0) want = LC_ISA_AVX512;
+    if (strcmp(s, "generic") == 0)
+        want = LC_ISA_GENERIC;
+    else if (strcmp(s, "avx2") == 0)
+        want = LC_ISA_AVX2;
+    else if (strcmp(s, "avx512") == 0)
+        want = LC_ISA_AVX512;
     // LC_ISA may only lower the level; an unknown value is ignored.
     return want < hw ? want : hw;
 }
@@ -66,7 +71,9 @@ lc_isa lci_isa(void) {
     return (lc_isa)level;
 }
 
-lc_isa lc_isa_get(void) { return lci_isa(); }
+lc_isa lc_isa_get(void) {
+    return lci_isa();
+}
 
 lc_status lc_isa_set(lc_isa isa) {
     if ((int)isa < LC_ISA_GENERIC || isa > LC_ISA_AVX512)
@@ -81,9 +88,12 @@ lc_status lc_isa_set(lc_isa isa) {
 
 const char *lc_isa_name(lc_isa isa) {
     switch (isa) {
-    case LC_ISA_GENERIC: return "generic";
-    case LC_ISA_AVX2: return "avx2";
-    case LC_ISA_AVX512: return "avx512";
+    case LC_ISA_GENERIC:
+        return "generic";
+    case LC_ISA_AVX2:
+        return "avx2";
+    case LC_ISA_AVX512:
+        return "avx512";
     }
     return "unknown";
 }

@@ -6,8 +6,8 @@
 #include <string.h>
 
 static const char *const format_names[LC_FORMAT_COUNT] = {
-    "dense", "coo", "csr", "bsr", "nm", "lowrank", "monarch", "butterfly", "circulant",
-    "toeplitz", "sum"};
+    "dense",   "coo",       "csr",       "bsr",      "nm", "lowrank",
+    "monarch", "butterfly", "circulant", "toeplitz", "sum"};
 
 const char *lc_format_name(lc_format format) {
     if ((int)format < 0 || format >= LC_FORMAT_COUNT) return "unknown";
@@ -123,9 +123,12 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
 
 lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v) {
     switch (format) {
-    case LC_FORMAT_DENSE: return lci_dense_from_csr(out, v);
-    case LC_FORMAT_COO: return lci_coo_from_csr(out, v);
-    case LC_FORMAT_CSR: return lci_csr_from_csr(out, v);
+    case LC_FORMAT_DENSE:
+        return lci_dense_from_csr(out, v);
+    case LC_FORMAT_COO:
+        return lci_coo_from_csr(out, v);
+    case LC_FORMAT_CSR:
+        return lci_csr_from_csr(out, v);
     default:
         return lci_error(LC_ERR_UNSUPPORTED, "format %s is not available in this build",
                          lc_format_name(format));
@@ -164,16 +167,16 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
     return LC_OK;
 }
 
-lc_status lc_mat_from_dense(lc_mat **out, lc_format format, int64_t m, int64_t k,
-                            const float *a, int64_t lda, const lc_mat_params *params) {
+lc_status lc_mat_from_dense(lc_mat **out, lc_format format, int64_t m, int64_t k, const float *a,
+                            int64_t lda, const lc_mat_params *params) {
     lc_status st;
     if (!out) return lci_error(LC_ERR_ARG, "lc_mat_from_dense: NULL output");
     if ((st = lci_check_shape("lc_mat_from_dense", m, k)) ||
         (st = check_params("lc_mat_from_dense", params)))
         return st;
     if (lda < (k > 1 ? k : 1))
-        return lci_error(LC_ERR_ARG, "lc_mat_from_dense: lda = %lld < K = %lld",
-                         (long long)lda, (long long)k);
+        return lci_error(LC_ERR_ARG, "lc_mat_from_dense: lda = %lld < K = %lld", (long long)lda,
+                         (long long)k);
     if (!a && m > 0 && k > 0) return lci_error(LC_ERR_ARG, "lc_mat_from_dense: NULL array");
     // A borrowed dense matrix over the caller's array, then the general conversion: pruning
     // and every target format are handled in one place.

@@ -17,8 +17,10 @@ void lci_partition_rows(const int64_t *ptr, int64_t m, int64_t row_cost, int par
         int64_t lo = bounds[p - 1], hi = m;
         while (lo < hi) {
             int64_t mid = lo + (hi - lo) / 2;
-            if (cost_before(ptr, mid, row_cost) < target) lo = mid + 1;
-            else hi = mid;
+            if (cost_before(ptr, mid, row_cost) < target)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         bounds[p] = lo;
     }

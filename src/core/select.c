@@ -47,7 +47,8 @@ lc_status lci_select_largest(const float *val, int64_t count, int64_t nkeep, uin
     int64_t ties = nkeep - above; // how many entries equal to the threshold to keep
     for (int64_t i = 0; i < count; i++) {
         uint32_t key = mag_key(val[i]);
-        if (key > threshold) keep[i] = 1;
+        if (key > threshold)
+            keep[i] = 1;
         else if (key == threshold && ties > 0) {
             keep[i] = 1;
             ties--;

@@ -9,19 +9,29 @@ static _Thread_local char lci_message[512];
 
 const char *lc_status_str(lc_status status) {
     switch (status) {
-    case LC_OK: return "LC_OK";
-    case LC_ERR_ARG: return "LC_ERR_ARG";
-    case LC_ERR_NOMEM: return "LC_ERR_NOMEM";
-    case LC_ERR_OVERFLOW: return "LC_ERR_OVERFLOW";
-    case LC_ERR_FORMAT: return "LC_ERR_FORMAT";
-    case LC_ERR_IO: return "LC_ERR_IO";
-    case LC_ERR_UNSUPPORTED: return "LC_ERR_UNSUPPORTED";
-    case LC_ERR_NUMERIC: return "LC_ERR_NUMERIC";
+    case LC_OK:
+        return "LC_OK";
+    case LC_ERR_ARG:
+        return "LC_ERR_ARG";
+    case LC_ERR_NOMEM:
+        return "LC_ERR_NOMEM";
+    case LC_ERR_OVERFLOW:
+        return "LC_ERR_OVERFLOW";
+    case LC_ERR_FORMAT:
+        return "LC_ERR_FORMAT";
+    case LC_ERR_IO:
+        return "LC_ERR_IO";
+    case LC_ERR_UNSUPPORTED:
+        return "LC_ERR_UNSUPPORTED";
+    case LC_ERR_NUMERIC:
+        return "LC_ERR_NUMERIC";
     }
     return "unknown status";
 }
 
-const char *lc_last_error(void) { return lci_message; }
+const char *lc_last_error(void) {
+    return lci_message;
+}
 
 lc_status lci_error(lc_status status, const char *fmt, ...) {
     va_list ap;
@@ -31,7 +41,9 @@ lc_status lci_error(lc_status status, const char *fmt, ...) {
     return status;
 }
 
-void lci_error_clear(void) { lci_message[0] = '\0'; }
+void lci_error_clear(void) {
+    lci_message[0] = '\0';
+}
 
 void lci_error_prefix(const char *fmt, ...) {
     char msg[sizeof lci_message];
@@ -51,4 +63,6 @@ void lci_error_prefix(const char *fmt, ...) {
     memcpy(lci_message, msg, used + old + 1);
 }
 
-const char *lc_version(void) { return LC_VERSION_STRING; }
+const char *lc_version(void) {
+    return LC_VERSION_STRING;
+}

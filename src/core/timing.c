@@ -2,6 +2,7 @@
 // eviction before each repetition).
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,7 +13,38 @@ double lci_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+// Size of the highest cache level in sysfs ("32768K"), or 0.
+static size_t sysfs_llc_bytes(void) {
+    size_t best = 0;
+    int best_level = 0;
+    for (int i = 0; i < 8; i++) {
+        char path[96], buf[32];
+        int level = 0;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        FILE *f = fopen(path, "r");
+        if (!f) break;
+        if (fscanf(f, "%d", &level) != 1) level = 0;
+        fclose(f);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        if (!(f = fopen(path, "r"))) continue;
+        unsigned long size = 0;
+        char unit = 0;
+        if (fgets(buf, sizeof buf, f) && sscanf(buf, "%lu%c", &size, &unit) >= 1) {
+            if (unit == 'K')
+                size <<= 10;
+            else if (unit == 'M')
+                size <<= 20;
+            if (level >= best_level && size > 0) best_level = level, best = size;
+        }
+        fclose(f);
+    }
+    return best;
+}
+
 size_t lci_llc_bytes(void) {
+    // sysfs first: under some hypervisors glibc's sysconf reports 10× the real L3.
+    size_t bytes = sysfs_llc_bytes();
+    if (bytes) return bytes;
 #ifdef _SC_LEVEL3_CACHE_SIZE
     long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
     if (l3 > 0) return (size_t)l3;

@@ -43,9 +43,9 @@ void tu_reference(lc_layout layout, int64_t m, int64_t k, int64_t n, float alpha
             double yv = 0;
             if (beta != 0.0f) yv = cols ? y0[i * ldy + j] : y0[j * ldy + i];
             y_ref[i * n + j] = (double)alpha * s + (double)beta * yv;
-            bound[i * n + j] = (double)(k + 2) * eps *
-                                   (fabs((double)alpha) * abs_s + fabs((double)beta * yv)) +
-                               1e-30;
+            bound[i * n + j] =
+                (double)(k + 2) * eps * (fabs((double)alpha) * abs_s + fabs((double)beta * yv)) +
+                1e-30;
         }
     }
 }
@@ -60,9 +60,8 @@ double tu_check(lc_layout layout, int64_t m, int64_t n, const float *y, int64_t 
             double err = fabs(got - y_ref[i * n + j]);
             double rel = err / bound[i * n + j];
             if (!(err <= bound[i * n + j]))
-                fail_msg("%s: Y(%lld, %lld) = %.9g, reference %.9g, error %.3g > bound %.3g",
-                         what, (long long)i, (long long)j, got, y_ref[i * n + j], err,
-                         bound[i * n + j]);
+                fail_msg("%s: Y(%lld, %lld) = %.9g, reference %.9g, error %.3g > bound %.3g", what,
+                         (long long)i, (long long)j, got, y_ref[i * n + j], err, bound[i * n + j]);
             if (rel > worst) worst = rel;
         }
     }
@@ -95,10 +94,18 @@ void tu_alloc_install(void) {
     lc_allocator_set(&a);
 }
 
-void tu_alloc_uninstall(void) { lc_allocator_set(NULL); }
-void tu_fail_after(int64_t k) { tu_countdown = k; }
-int64_t tu_live(void) { return tu_live_count; }
-int64_t tu_alloc_count(void) { return tu_allocs; }
+void tu_alloc_uninstall(void) {
+    lc_allocator_set(NULL);
+}
+void tu_fail_after(int64_t k) {
+    tu_countdown = k;
+}
+int64_t tu_live(void) {
+    return tu_live_count;
+}
+int64_t tu_alloc_count(void) {
+    return tu_allocs;
+}
 
 int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx) {
     tu_alloc_install();
@@ -110,12 +117,13 @@ int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx) {
         tu_fail_after(-1);
         if (st == LC_OK) {
             if (cleanup) cleanup(ctx);
-            if (tu_live() != live0) fail_msg("success path leaks %lld allocations", (long long)(tu_live() - live0));
+            if (tu_live() != live0)
+                fail_msg("success path leaks %lld allocations", (long long)(tu_live() - live0));
             break;
         }
         if (st != LC_ERR_NOMEM)
-            fail_msg("allocation %lld failing gave %s (%s), expected LC_ERR_NOMEM",
-                     (long long)k, lc_status_str(st), lc_last_error());
+            fail_msg("allocation %lld failing gave %s (%s), expected LC_ERR_NOMEM", (long long)k,
+                     lc_status_str(st), lc_last_error());
         if (tu_live() != live0)
             fail_msg("allocation %lld failing leaks %lld allocations", (long long)k,
                      (long long)(tu_live() - live0));

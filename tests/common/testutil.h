@@ -13,12 +13,12 @@
 #include "core/internal.h"
 
 // Asserts a status, printing lc_last_error() when it differs.
-#define assert_status(expr, want)                                                             \
-    do {                                                                                      \
-        lc_status got_ = (expr);                                                              \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s returned %s (%s), expected %s", #expr, lc_status_str(got_),          \
-                     lc_last_error(), lc_status_str(want));                                   \
+#define assert_status(expr, want)                                                                  \
+    do {                                                                                           \
+        lc_status got_ = (expr);                                                                   \
+        if (got_ != (want))                                                                        \
+            fail_msg("%s returned %s (%s), expected %s", #expr, lc_status_str(got_),               \
+                     lc_last_error(), lc_status_str(want));                                        \
     } while (0)
 #define assert_ok(expr) assert_status(expr, LC_OK)
 

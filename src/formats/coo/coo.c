@@ -56,7 +56,7 @@ static void coo_destroy(lc_mat *mat) {
     lci_free(c);
 }
 
-static const lci_vtable coo_vtable = {LC_FORMAT_COO, coo_mm,   coo_workspace, coo_to_dense,
+static const lci_vtable coo_vtable = {LC_FORMAT_COO, coo_mm,     coo_workspace, coo_to_dense,
                                       coo_info,      coo_to_csr, coo_destroy};
 
 static lc_status coo_alloc(lci_coo **out, int64_t m, int64_t k, int64_t nnz) {

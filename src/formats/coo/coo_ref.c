@@ -18,6 +18,7 @@ void lci_coo_mm_ref(const lci_coo *c, const lci_mm_args *g) {
         }
         float *y = g->y + i * ys_i;
         for (int64_t j = 0; j < n; j++)
-            y[j * ys_j] = g->beta == 0.0f ? g->alpha * acc[j] : g->alpha * acc[j] + g->beta * y[j * ys_j];
+            y[j * ys_j] =
+                g->beta == 0.0f ? g->alpha * acc[j] : g->alpha * acc[j] + g->beta * y[j * ys_j];
     }
 }

@@ -37,9 +37,8 @@ static void csr_destroy(lc_mat *mat) {
     lci_free(c);
 }
 
-static const lci_vtable csr_vtable = {LC_FORMAT_CSR, lci_csr_mm, lci_csr_workspace,
-                                      csr_to_dense,  csr_info,   csr_to_csr,
-                                      csr_destroy};
+static const lci_vtable csr_vtable = {LC_FORMAT_CSR, lci_csr_mm, lci_csr_workspace, csr_to_dense,
+                                      csr_info,      csr_to_csr, csr_destroy};
 
 static lc_status csr_alloc(lci_csr **out, int64_t m, int64_t k, int64_t nnz) {
     lci_csr *c = lci_calloc(1, sizeof *c);
@@ -100,8 +99,10 @@ lc_status lc_mat_create_csr(lc_mat **out, int64_t m, int64_t k, const int64_t *r
     lci_csr *c = NULL;
     if ((st = csr_alloc(&c, m, k, nnz))) return st;
     memcpy(c->ptr, row_ptr, ((size_t)m + 1) * sizeof(int64_t));
-    memcpy(c->col, col_idx, (size_t)nnz * sizeof(int32_t));
-    memcpy(c->val, val, (size_t)nnz * sizeof(float));
+    if (nnz > 0) { // col_idx and val may be NULL for an empty matrix
+        memcpy(c->col, col_idx, (size_t)nnz * sizeof(int32_t));
+        memcpy(c->val, val, (size_t)nnz * sizeof(float));
+    }
     if ((st = lci_rows_canonicalise(m, c->ptr, c->col, c->val))) {
         csr_destroy(&c->base);
         return st;

@@ -20,15 +20,15 @@ typedef struct lci_csr {
 // SpMM on rows [r0, r1): Y[i, 0:nb] = alpha·Σ_p val[p]·P[col[p], 0:nb] + beta·Y[i, 0:nb], the
 // sum taken in storage order. P is the activation panel (row stride ldp); y points at the
 // output row of r0 (row stride ldy). beta = 0 never reads y.
-typedef void (*lci_csr_mm_fn)(const int64_t *ptr, const int32_t *col, const float *val,
-                              int64_t r0, int64_t r1, const float *p, int64_t ldp, int64_t nb,
-                              float alpha, float beta, float *y, int64_t ldy);
+typedef void (*lci_csr_mm_fn)(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                              int64_t r1, const float *p, int64_t ldp, int64_t nb, float alpha,
+                              float beta, float *y, int64_t ldy);
 
 // SpMV on rows [r0, r1): y[(i - r0)·incy] = alpha·Σ_p val[p]·x[col[p]] + beta·y[...].
 // beta = 0 never reads y.
-typedef void (*lci_csr_mv_fn)(const int64_t *ptr, const int32_t *col, const float *val,
-                              int64_t r0, int64_t r1, const float *x, float alpha, float beta,
-                              float *y, int64_t incy);
+typedef void (*lci_csr_mv_fn)(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
+                              int64_t r1, const float *x, float alpha, float beta, float *y,
+                              int64_t incy);
 
 void lci_csr_mm_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                     int64_t r1, const float *p, int64_t ldp, int64_t nb, float alpha, float beta,

@@ -34,9 +34,12 @@ void lci_csr_mm_32_avx2(const int64_t *ptr, const int32_t *col, const float *val
             float *o = yi + j;
             __m256 z = _mm256_setzero_ps();
             _mm256_storeu_ps(o, finish(a0, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o)));
-            _mm256_storeu_ps(o + 8, finish(a1, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 8)));
-            _mm256_storeu_ps(o + 16, finish(a2, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 16)));
-            _mm256_storeu_ps(o + 24, finish(a3, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 24)));
+            _mm256_storeu_ps(o + 8,
+                             finish(a1, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 8)));
+            _mm256_storeu_ps(o + 16,
+                             finish(a2, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 16)));
+            _mm256_storeu_ps(o + 24,
+                             finish(a3, va, beta, beta == 0.0f ? z : _mm256_loadu_ps(o + 24)));
         }
         for (; j < nb; j += 8) {
             const int64_t w = nb - j < 8 ? nb - j : 8;
@@ -44,7 +47,8 @@ void lci_csr_mm_32_avx2(const int64_t *ptr, const int32_t *col, const float *val
             __m256 acc = _mm256_setzero_ps();
             for (int64_t q = q0; q < q1; q++) {
                 const float *x = p + (int64_t)col[q] * ldp + j;
-                acc = _mm256_fmadd_ps(_mm256_broadcast_ss(val + q), _mm256_maskload_ps(x, mask), acc);
+                acc =
+                    _mm256_fmadd_ps(_mm256_broadcast_ss(val + q), _mm256_maskload_ps(x, mask), acc);
             }
             __m256 old = beta == 0.0f ? _mm256_setzero_ps() : _mm256_maskload_ps(yi + j, mask);
             _mm256_maskstore_ps(yi + j, mask, finish(acc, va, beta, old));

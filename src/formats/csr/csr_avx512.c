@@ -6,7 +6,8 @@
 
 static inline __m512 finish(__m512 acc, __m512 alpha, float beta, const float *y, __mmask16 m) {
     if (beta == 0.0f) return _mm512_mul_ps(acc, alpha);
-    return _mm512_fmadd_ps(acc, alpha, _mm512_mul_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(m, y)));
+    return _mm512_fmadd_ps(acc, alpha,
+                           _mm512_mul_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(m, y)));
 }
 
 void lci_csr_mm_64_avx512(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,

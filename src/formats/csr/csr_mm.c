@@ -5,13 +5,18 @@
 #include <string.h>
 
 // Round n up to a multiple of 16 floats (one cache line), so panel rows stay aligned.
-static int64_t panel_ld(int64_t n) { return (n + 15) / 16 * 16; }
+static int64_t panel_ld(int64_t n) {
+    return (n + 15) / 16 * 16;
+}
 
 size_t lci_csr_workspace(const lc_mat *a, lc_layout layout, int64_t n) {
     size_t count, bytes;
-    if (n == 1) count = (size_t)a->k; // a contiguous copy of a strided x
-    else if (layout == LC_LAYOUT_COLS) return 0;
-    else if (lci_mul_size((size_t)a->k, (size_t)panel_ld(n), &count)) return SIZE_MAX;
+    if (n == 1)
+        count = (size_t)a->k; // a contiguous copy of a strided x
+    else if (layout == LC_LAYOUT_COLS)
+        return 0;
+    else if (lci_mul_size((size_t)a->k, (size_t)panel_ld(n), &count))
+        return SIZE_MAX;
     if (lci_mul_size(count, sizeof(float), &bytes)) return SIZE_MAX;
     return bytes;
 }
@@ -31,8 +36,7 @@ static void mv_part(void *vjob, int part) {
     const lci_mm_args *g = j->g;
     int64_t r0 = j->bounds[part], r1 = j->bounds[part + 1];
     int64_t incy = g->layout == LC_LAYOUT_COLS ? g->ldy : 1;
-    j->mv(j->c->ptr, j->c->col, j->c->val, r0, r1, j->x, g->alpha, g->beta, g->y + r0 * incy,
-          incy);
+    j->mv(j->c->ptr, j->c->col, j->c->val, r0, r1, j->x, g->alpha, g->beta, g->y + r0 * incy, incy);
 }
 
 static void mm_cols_part(void *vjob, int part) {
@@ -55,16 +59,15 @@ static void mm_rows_part(void *vjob, int part) {
         int64_t rows = r1 - i0 < LCI_CSR_TILE_ROWS ? r1 - i0 : LCI_CSR_TILE_ROWS;
         for (int64_t j0 = 0; j0 < g->n; j0 += LCI_CSR_PANEL) {
             int64_t nb = g->n - j0 < LCI_CSR_PANEL ? g->n - j0 : LCI_CSR_PANEL;
-            j->mm(j->c->ptr, j->c->col, j->c->val, i0, i0 + rows, j->x + j0, j->ldp, nb,
-                  g->alpha, 0.0f, tile, LCI_CSR_PANEL);
+            j->mm(j->c->ptr, j->c->col, j->c->val, i0, i0 + rows, j->x + j0, j->ldp, nb, g->alpha,
+                  0.0f, tile, LCI_CSR_PANEL);
             for (int64_t jj = 0; jj < nb; jj++) {
                 float *y = g->y + (j0 + jj) * g->ldy + i0;
                 const float *t = tile + jj;
                 if (g->beta == 0.0f)
                     for (int64_t r = 0; r < rows; r++) y[r] = t[r * LCI_CSR_PANEL];
                 else
-                    for (int64_t r = 0; r < rows; r++)
-                        y[r] = t[r * LCI_CSR_PANEL] + g->beta * y[r];
+                    for (int64_t r = 0; r < rows; r++) y[r] = t[r * LCI_CSR_PANEL] + g->beta * y[r];
             }
         }
     }

@@ -6,9 +6,9 @@
 
 typedef struct lci_dense {
     lc_mat base;
-    float *a;    // row-major, row stride lda
+    float *a; // row-major, row stride lda
     int64_t lda;
-    bool owned;  // false for lci_dense_wrap's borrowed view
+    bool owned; // false for lci_dense_wrap's borrowed view
 } lci_dense;
 
 static const lci_vtable dense_vtable;
@@ -41,8 +41,8 @@ static lc_status dense_mm(const lc_mat *mat, const lci_mm_args *g) {
             const float *x = g->x + j0 * g->ldx;
             float *y = g->y + j0 * g->ldy;
             if (nb == 1)
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda, x,
-                            1, beta, y, 1);
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda, x, 1,
+                            beta, y, 1);
             else
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, m, k, g->alpha, x,
                             (int)g->ldx, d->a, (int)d->lda, beta, y, (int)g->ldy);
@@ -135,18 +135,18 @@ static lc_status dense_alloc(lci_dense **out, int64_t m, int64_t k) {
     return LC_OK;
 }
 
-lc_status lc_mat_create_dense(lc_mat **out, int64_t m, int64_t k, const float *a,
-                              int64_t lda) {
+lc_status lc_mat_create_dense(lc_mat **out, int64_t m, int64_t k, const float *a, int64_t lda) {
     lc_status st;
     if (!out) return lci_error(LC_ERR_ARG, "lc_mat_create_dense: NULL output");
     if ((st = lci_check_shape("lc_mat_create_dense", m, k))) return st;
     if (lda < (k > 1 ? k : 1))
-        return lci_error(LC_ERR_ARG, "lc_mat_create_dense: lda = %lld < K = %lld",
-                         (long long)lda, (long long)k);
+        return lci_error(LC_ERR_ARG, "lc_mat_create_dense: lda = %lld < K = %lld", (long long)lda,
+                         (long long)k);
     if (!a && m > 0 && k > 0) return lci_error(LC_ERR_ARG, "lc_mat_create_dense: NULL array");
     lci_dense *d = NULL;
     if ((st = dense_alloc(&d, m, k))) return st;
-    for (int64_t i = 0; i < m; i++) memcpy(d->a + i * d->lda, a + i * lda, (size_t)k * 4);
+    for (int64_t i = 0; i < m && k > 0; i++) // a may be NULL for an empty matrix
+        memcpy(d->a + i * d->lda, a + i * lda, (size_t)k * 4);
     *out = &d->base;
     lci_error_clear();
     return LC_OK;
@@ -157,7 +157,8 @@ lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v) {
     lc_status st = dense_alloc(&d, v->m, v->k);
     if (st) return st;
     for (int64_t i = 0; i < v->m; i++)
-        for (int64_t p = v->ptr[i]; p < v->ptr[i + 1]; p++) d->a[i * d->lda + v->col[p]] = v->val[p];
+        for (int64_t p = v->ptr[i]; p < v->ptr[i + 1]; p++)
+            d->a[i * d->lda + v->col[p]] = v->val[p];
     *out = &d->base;
     return LC_OK;
 }
@@ -173,4 +174,6 @@ lc_status lci_dense_wrap(lc_mat **out, int64_t m, int64_t k, const float *a, int
     return LC_OK;
 }
 
-void lci_dense_unwrap(lc_mat *a) { dense_destroy(a); }
+void lci_dense_unwrap(lc_mat *a) {
+    dense_destroy(a);
+}
