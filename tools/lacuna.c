@@ -1,28 +1,64 @@
 // lacuna.c: the command-line tool's entry point: dispatches to one file per subcommand.
 #include "tool.h"
+#include "core/mat.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: lacuna <command> [options]\n"
-               "commands:\n"
-               "  version            print the library version and the kernels in use\n");
+    fprintf(f,
+            "usage: lacuna <command> [options]\n"
+            "commands:\n"
+            "  bench mm       time Y = A·X (beta = 0) in one format against the same product "
+            "by dense CBLAS\n"
+            "                 --format dense|coo|csr  --density D (0,1]  --m M --k K --n N\n"
+            "                 --mtx FILE (a Matrix Market matrix instead of a random one)\n"
+            "                 --layout cols|rows  --threads T  --reps R  --warmup W  --cold\n"
+            "                 --seed S  --isa generic|avx2|avx512  --json\n"
+            "                 defaults: csr, density 0.1, 4096 x 4096, n 256, cols, all cores,\n"
+            "                 10 reps (3..9 when slow, up to 50 when fast), 1 warm-up, seed 1\n"
+            "  bench stream   read bandwidth: --threads T  --size-mb S (default 1024)  --reps R  "
+            "--json\n"
+            "  convert IN OUT between .mtx (.mtx.gz) and .npy (2-D float arrays); "
+            "--format dense|coo|csr\n"
+            "                 picks what a .mtx output stores (dense: array, else coordinate)\n"
+            "  report         the sparsity-paradox table (CSR 4096 x 4096, 50..99%%, n = 256 and "
+            "1)\n"
+            "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"
+            "                 --size S (M = K = S instead of 4096, for quick checks)\n"
+            "  version        the library version and the kernels in use\n"
+            "  help           this text\n"
+            "JSON lines follow the lacuna-bench/1 schema (DESIGN.md, docs/benchmarks.md).\n");
+}
+
+static int bench(int argc, char **argv) {
+    if (argc < 3) {
+        tool_error("bench: which benchmark? (mm or stream)");
+        return 2;
+    }
+    if (strcmp(argv[2], "mm") == 0) return tool_bench_mm(argc - 1, argv + 1);
+    if (strcmp(argv[2], "stream") == 0) return tool_bench_stream(argc - 1, argv + 1);
+    tool_error("bench: unknown benchmark '%s' (mm or stream)", argv[2]);
+    return 2;
 }
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        usage(stderr);
+        tool_error("no command given (lacuna help lists them)");
         return 2;
     }
-    if (strcmp(argv[1], "version") == 0) {
-        printf("lacuna %s (isa %s)\n", lc_version(), lc_isa_name(lc_isa_get()));
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "bench") == 0) return bench(argc, argv);
+    if (strcmp(cmd, "convert") == 0) return tool_convert(argc, argv);
+    if (strcmp(cmd, "report") == 0) return tool_report(argc, argv);
+    if (strcmp(cmd, "version") == 0) {
+        printf("lacuna %s (isa %s, csr kernels %s / %s)\n", lc_version(), lc_isa_name(lc_isa_get()),
+               lci_kernel_name(LCI_KERNEL_CSR_MM), lci_kernel_name(LCI_KERNEL_CSR_MV));
         return 0;
     }
-    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "lacuna: unknown command '%s'\n", argv[1]);
+    tool_error("unknown command '%s' (lacuna help lists them)", cmd);
     return 2;
 }

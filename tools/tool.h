@@ -1,7 +1,135 @@
-// tool.h: what the subcommands of the lacuna tool share.
+// tool.h: what the subcommands of the lacuna tool share: option parsing, error lines, JSON
+// output, the machine description (CPU, BLAS, threads) and the `bench mm` engine.
 #ifndef LACUNA_TOOL_H
 #define LACUNA_TOOL_H
 
 #include "lacuna.h"
+#include "core/internal.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+// ---- errors (args.c): one line on stderr, "lacuna: ..." ----
+void tool_error(const char *fmt, ...) LCI_PRINTF(1, 2);
+// "lacuna: <what>: <lc_last_error()> (<status>)"; returns the exit status to use (1).
+int tool_lib_error(const char *what, lc_status st);
+
+// ---- option parsing (args.c) ----
+// A cursor over argv[first..argc): options are "--name value" or "--name=value".
+typedef struct tool_args {
+    int argc;
+    char **argv;
+    int i;            // next argument to read
+    const char *name; // the option being read (without its value)
+    const char *val;  // its inline "=value", or NULL
+} tool_args;
+
+void tool_args_init(tool_args *a, int argc, char **argv, int first);
+// Next option: true and a->name set, or false at the end. A non-option argument is returned
+// with name set to it as well (callers check for the "--" prefix).
+bool tool_args_next(tool_args *a);
+// True when the current option is `name` (compared without any "=value").
+bool tool_args_is(const tool_args *a, const char *name);
+// The value of the current option; prints an error and returns NULL when it is missing.
+const char *tool_args_value(tool_args *a);
+// Values parsed in full and range-checked; on failure print an error naming the option and
+// return false.
+bool tool_args_int(tool_args *a, int64_t lo, int64_t hi, int64_t *out);
+bool tool_args_double(tool_args *a, double *out);
+bool tool_args_u64(tool_args *a, uint64_t *out);
+// For an option without value ("--json"): false, after an error, when given "--json=...".
+bool tool_args_flag(const tool_args *a);
+// Rejects the current option as unknown (prints the error); returns the exit status (2).
+int tool_args_unknown(const tool_args *a, const char *command);
+
+// ---- JSON lines (json.c): one object built in memory, printed as one line ----
+typedef struct tool_json {
+    char *buf;
+    size_t len, cap;
+    int depth;  // open objects
+    bool first; // no member yet in the innermost object
+    bool oom;
+} tool_json;
+
+void tool_json_begin(tool_json *j);
+void tool_json_str(tool_json *j, const char *key, const char *val);
+// Finite numbers as %.6g; NaN and infinities as null.
+void tool_json_num(tool_json *j, const char *key, double val);
+void tool_json_int(tool_json *j, const char *key, int64_t val);
+void tool_json_bool(tool_json *j, const char *key, bool val);
+void tool_json_null(tool_json *j, const char *key);
+void tool_json_open(tool_json *j, const char *key); // a nested object
+void tool_json_close(tool_json *j);
+// Closes every open object, writes the line and a newline to f, frees the buffer. Returns
+// false when memory ran out or the write failed.
+bool tool_json_end(tool_json *j, FILE *f);
+
+// ---- the machine (sysinfo.c) ----
+// Model name from /proc/cpuinfo ("unknown" if absent).
+const char *tool_cpu_name(void);
+// Processors available to this process (OpenMP's count; 1 without OpenMP).
+int tool_cpu_count(void);
+// Sets `threads` for lacuna (lc_threads_set), OpenMP and the BLAS; checks at run time that the
+// BLAS is OpenBLAS's OpenMP build and runs `threads` threads, warning on stderr otherwise.
+// Describes what was found in blas[size], e.g. "OpenBLAS 0.3.21 OpenMP threads=2
+// core=Cooperlake". Returns false (after an error line) when threads is invalid.
+bool tool_threads_apply(int threads, char *blas, size_t size);
+
+// ---- bench mm (bench_mm.c) ----
+typedef struct tool_mm_opts {
+    lc_format format;
+    double density; // of the random matrix, in (0, 1]
+    int64_t m, k, n;
+    lc_layout layout;
+    int threads; // >= 1
+    int reps;    // 0: chosen from a probe run (10; 3..9 when slow, up to 50 when fast)
+    int warmup;  // >= 0
+    bool cold;   // evict the caches before each repetition
+    uint64_t seed;
+    int isa;         // lc_isa, or -1 for the level in force
+    const char *mtx; // a Matrix Market file instead of a random matrix
+} tool_mm_opts;
+
+typedef struct tool_mm_result {
+    int64_t m, k, n;
+    struct lc_mat_info info; // of the matrix in the benchmarked format
+    int threads, reps, warmup;
+    char isa[16], kernel[64], blas[128];
+    lci_timing t;             // lacuna
+    bool has_dense;           // false when the dense peer was skipped (array above 4 GiB)
+    lci_timing dense_t;       // CBLAS on the dense copy
+    double max_rel_err;       // lacuna against the double-precision reference
+    double dense_max_rel_err; // the dense peer against the same reference
+    int64_t err_vectors;      // vectors the reference covered (n when all)
+} tool_mm_result;
+
+// Defaults: csr, density 0.1, 4096×4096, n 256, cols, all cores, automatic reps, 1 warm-up,
+// seed 1.
+void tool_mm_defaults(tool_mm_opts *o);
+// Builds the matrix and operands, times lacuna and the dense peer, checks the error. On failure
+// prints the error line and returns false.
+bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r);
+// The lacuna-bench/1 object of one run, as one line.
+bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f);
+// Derived figures (NAN where undefined: no dense peer, no flops).
+double tool_mm_speedup(const tool_mm_result *r);
+double tool_mm_theoretical(const tool_mm_result *r);
+
+// ---- bench mm pieces (bench_mm_ref.c) ----
+// The dense peer's product: Y = A·X by CBLAS with A dense row-major M×K (lda = K).
+void tool_dense_mm(lc_layout layout, int64_t m, int64_t k, int64_t n, const float *a,
+                   const float *x, float *y);
+// max|Y − Y_ref| / max|Y_ref| over all rows and `nv` evenly spaced vectors of n (j = t·n/nv),
+// Y_ref computed in double from the matrix's stored entries. Y is M×n (cols) or n×M (rows).
+// Two outputs y1 and y2 (y2 may be NULL) are checked against the same reference.
+lc_status tool_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t nv, const float *x,
+                         const float *y1, const float *y2, double *err1, double *err2);
+
+// ---- subcommands ----
+int tool_bench_mm(int argc, char **argv);     // bench_mm.c
+int tool_bench_stream(int argc, char **argv); // bench_stream.c
+int tool_convert(int argc, char **argv);      // convert.c
+int tool_report(int argc, char **argv);       // report.c
 
 #endif

@@ -1,0 +1,112 @@
+// report.c: `lacuna report`: the sparsity-paradox sweep (CSR 4096×4096, sparsity 50..99%, at
+// n = 256 and n = 1, all threads) through the bench mm engine, printed as a markdown table
+// beside the chapter's section 10.1 figures; every measurement optionally saved as JSON lines.
+// The table has the columns of scripts/bench_tables.py's "paradox" table.
+#include "tool.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NSWEEP 5
+static const double densities[NSWEEP] = {0.5, 0.3, 0.1, 0.05, 0.01};
+static const int sparsity_pct[NSWEEP] = {50, 70, 90, 95, 99};
+// Section 10.1's "actual speedup" column (it has no row for 70%).
+static const double chapter_actual[NSWEEP] = {1.1, NAN, 1.8, 2.3, 3.5};
+static const int64_t widths[2] = {256, 1};
+
+// "2.35×" (three significant digits, as scripts/bench_tables.py prints), or "—".
+static const char *times(char *buf, size_t size, double v) {
+    if (!isfinite(v))
+        snprintf(buf, size, "—");
+    else
+        snprintf(buf, size, "%.3g×", v);
+    return buf;
+}
+
+static const char *plain(char *buf, size_t size, double v) {
+    if (!isfinite(v))
+        snprintf(buf, size, "—");
+    else
+        snprintf(buf, size, "%.2g", v);
+    return buf;
+}
+
+static void print_table(const tool_mm_opts *o, tool_mm_result res[NSWEEP][2], bool quick) {
+    printf("## The sparsity paradox on this machine\n\n");
+    printf("CSR %lld x %lld, random uniform sparsity, vectors as columns, %d threads, %s; "
+           "speedup = CBLAS dense time / lacuna time, medians of one run (%s).\n",
+           (long long)o->m, (long long)o->k, res[0][0].threads, tool_cpu_name(),
+           quick ? "lacuna report --quick" : "lacuna report");
+    printf("BLAS: %s; lacuna isa %s.\n\n", res[0][0].blas, res[0][0].isa);
+    printf("| sparsity | theoretical speedup | chapter 10.1 actual | lacuna n=256 | "
+           "lacuna n=1 | efficiency n=256 | efficiency n=1 |\n");
+    printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int s = 0; s < NSWEEP; s++) {
+        char b[6][32];
+        double theory = tool_mm_theoretical(&res[s][0]);
+        double s256 = tool_mm_speedup(&res[s][0]), s1 = tool_mm_speedup(&res[s][1]);
+        printf("| %d%% | %s | %s | %s | %s | %s | %s |\n", sparsity_pct[s], times(b[0], 32, theory),
+               times(b[1], 32, chapter_actual[s]), times(b[2], 32, s256), times(b[3], 32, s1),
+               plain(b[4], 32, s256 / theory),
+               plain(b[5], 32, s1 / tool_mm_theoretical(&res[s][1])));
+    }
+}
+
+int tool_report(int argc, char **argv) {
+    bool quick = false;
+    const char *json_path = NULL;
+    tool_mm_opts o;
+    tool_mm_defaults(&o);
+    tool_args a;
+    int64_t v;
+    tool_args_init(&a, argc, argv, 2);
+    while (tool_args_next(&a)) {
+        if (tool_args_is(&a, "--quick")) {
+            if (!tool_args_flag(&a)) return 2;
+            quick = true;
+        } else if (tool_args_is(&a, "--json")) {
+            if (!(json_path = tool_args_value(&a))) return 2;
+        } else if (tool_args_is(&a, "--threads")) {
+            if (!tool_args_int(&a, 1, 1024, &v)) return 2;
+            o.threads = (int)v;
+        } else if (tool_args_is(&a, "--size")) {
+            // M = K; smaller than 4096 only for quick checks (the tests).
+            if (!tool_args_int(&a, 16, INT32_MAX, &v)) return 2;
+            o.m = o.k = v;
+        } else {
+            return tool_args_unknown(&a, "report");
+        }
+    }
+    FILE *jf = NULL;
+    if (json_path && !(jf = fopen(json_path, "w"))) {
+        tool_error("report: cannot write %s", json_path);
+        return 1;
+    }
+    // --quick: 3 repetitions instead of up to 10; the same shapes, so the table is comparable.
+    if (quick) o.reps = 3;
+    static tool_mm_result res[NSWEEP][2];
+    int rc = 0;
+    double t0 = lci_now();
+    for (int s = 0; s < NSWEEP && rc == 0; s++) {
+        for (int w = 0; w < 2 && rc == 0; w++) {
+            o.density = densities[s];
+            o.n = widths[w];
+            fprintf(stderr, "report: sparsity %d%%, n = %lld ...\n", sparsity_pct[s],
+                    (long long)o.n);
+            if (!tool_mm_run(&o, &res[s][w]))
+                rc = 1;
+            else if (jf && !tool_mm_json(&o, &res[s][w], jf)) {
+                tool_error("report: cannot write %s", json_path);
+                rc = 1;
+            }
+        }
+    }
+    if (jf && fclose(jf) != 0 && rc == 0) {
+        tool_error("report: cannot write %s", json_path);
+        rc = 1;
+    }
+    if (rc) return rc;
+    fprintf(stderr, "report: %.0f s\n", lci_now() - t0);
+    print_table(&o, res, quick);
+    return 0;
+}
