@@ -88,6 +88,7 @@ static const char *kernel_name(lc_format f, int64_t n) {
     case LC_FORMAT_COO:
         return "lci_coo_mm_ref";
     case LC_FORMAT_DENSE:
+        if (lc_isa_get() == LC_ISA_GENERIC) return "lci_dense_mm_ref";
         return n == 1 ? "cblas_sgemv" : "cblas_sgemm";
     default:
         return "unknown";

@@ -1,5 +1,6 @@
-// dense.c: the dense format, Y = alpha·A·X + beta·Y by CBLAS sgemm/sgemv (A row-major M×K).
-#include "../../core/mat.h"
+// dense.c: the dense format, Y = alpha·A·X + beta·Y by CBLAS sgemm/sgemv (A row-major M×K);
+// the plain C oracle (dense_ref.c) when the generic level is forced.
+#include "dense.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -15,6 +16,10 @@ static const lci_vtable dense_vtable;
 
 static lc_status dense_mm(const lc_mat *mat, const lci_mm_args *g) {
     const lci_dense *d = (const lci_dense *)mat;
+    if (lci_isa() == LC_ISA_GENERIC) {
+        lci_dense_mm_ref(d->a, d->lda, mat->m, mat->k, g);
+        return LC_OK;
+    }
     int m = (int)mat->m, k = (int)mat->k;
     if (g->ldx > INT32_MAX || g->ldy > INT32_MAX)
         return lci_error(LC_ERR_UNSUPPORTED, "dense: leading dimensions above INT32_MAX are "
