@@ -212,6 +212,17 @@ LC_API lc_status lc_mat_workspace_size(const lc_mat *a, lc_layout layout, int64_
 // y = alpha·A·x + beta·y for one contiguous vector: x has K entries, y has M.
 LC_API lc_status lc_mat_mv(const lc_mat *a, float alpha, const float *x, float beta, float *y);
 
+// Inspector-executor: repacks A once, in its own format, into the internal layout that is
+// fastest here for products with about n_hint vectors (CSR: column tiles with 16-bit in-tile
+// indices for n_hint >= 8, a compressed row layout for decode-sized n_hint < 8). Results stay
+// within the error bound of lc_mat_mm and bitwise identical for any thread count (they may
+// differ in rounding from the unoptimised matrix). Products with an n of the other class use
+// the plain layout. Call it before A is shared between threads; calling it again replaces the
+// layout. n_hint <= 0 is LC_ERR_ARG; on any failure A is exactly as it was and stays usable.
+// Formats with nothing to repack (dense, COO) return LC_OK unchanged. lc_mat_info reports the
+// memory added in extra_bytes and the bytes an apply reads in bytes.
+LC_API lc_status lc_mat_optimize(lc_mat *a, int64_t n_hint);
+
 // Frees a matrix; NULL is allowed.
 LC_API void lc_mat_free(lc_mat *a);
 

@@ -3,6 +3,7 @@
 // in Y, alpha = 0 with NaN in X), structural zeros, thread-count identity, workspace API.
 #include "testutil.h"
 #include "core/mat.h"
+#include "formats/csr/csr.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,6 +11,20 @@
 #include <string.h>
 
 static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CSR};
+
+// Every format, and the optimised CSR layouts: tiles forced narrow (many tiles on small
+// matrices, K not a multiple of the width) and whatever lc_mat_optimize picks.
+typedef struct variant {
+    lc_format format;
+    int32_t tiles; // 0: plain; > 0: column tiles of this width; -1: lc_mat_optimize(A, 64)
+    const char *name;
+} variant;
+static const variant variants[] = {
+    {LC_FORMAT_DENSE, 0, "dense"},      {LC_FORMAT_COO, 0, "coo"},
+    {LC_FORMAT_CSR, 0, "csr"},          {LC_FORMAT_CSR, 16, "csr/tiles16"},
+    {LC_FORMAT_CSR, 64, "csr/tiles64"}, {LC_FORMAT_CSR, -1, "csr/optimized"},
+};
+#define NVARIANTS (sizeof variants / sizeof variants[0])
 static const lc_layout layouts[] = {LC_LAYOUT_COLS, LC_LAYOUT_ROWS};
 
 // Edge shapes: empty, 1×1, K below/at/above the vector widths, ragged panels.
@@ -44,15 +59,21 @@ static void case_free(case_data *c) {
     free(c->a), free(c->x), free(c->y), free(c->y0), free(c->ref), free(c->bound);
 }
 
-static lc_mat *make(lc_format f, const case_data *c) {
+static lc_mat *make_variant(const variant *v, int64_t m, int64_t k, const float *a, int64_t lda) {
     lc_mat *A = NULL;
-    assert_ok(lc_mat_from_dense(&A, f, c->m, c->k, c->a, c->lda, NULL));
+    assert_ok(lc_mat_from_dense(&A, v->format, m, k, a, lda, NULL));
+    if (v->tiles > 0) assert_ok(lci_csr_optimize_tiles(A, v->tiles));
+    if (v->tiles < 0) assert_ok(lc_mat_optimize(A, 64));
     return A;
 }
 
+static lc_mat *make(const variant *v, const case_data *c) {
+    return make_variant(v, c->m, c->k, c->a, c->lda);
+}
+
 // One product checked against the reference; Y starts as y0 (NaN when beta = 0).
-static void run_case(lc_format f, lc_layout layout, int64_t m, int64_t k, int64_t n, float alpha,
-                     float beta, int64_t pad, uint64_t seed) {
+static void run_case(const variant *f, lc_layout layout, int64_t m, int64_t k, int64_t n,
+                     float alpha, float beta, int64_t pad, uint64_t seed) {
     case_data c;
     lci_rng rng;
     lci_rng_seed(&rng, seed);
@@ -72,9 +93,9 @@ static void run_case(lc_format f, lc_layout layout, int64_t m, int64_t k, int64_
     lc_mat *A = make(f, &c);
     assert_ok(lc_mat_mm(A, layout, n, alpha, c.x, c.ldx, beta, c.y, c.ldy));
     char what[160];
-    snprintf(what, sizeof what, "%s %s isa=%s %lld×%lld n=%lld alpha=%g beta=%g pad=%lld",
-             lc_format_name(f), cols ? "cols" : "rows", lc_isa_name(lc_isa_get()), (long long)m,
-             (long long)k, (long long)n, alpha, beta, (long long)pad);
+    snprintf(what, sizeof what, "%s %s isa=%s %lld×%lld n=%lld alpha=%g beta=%g pad=%lld", f->name,
+             cols ? "cols" : "rows", lc_isa_name(lc_isa_get()), (long long)m, (long long)k,
+             (long long)n, alpha, beta, (long long)pad);
     tu_check(layout, m, n, c.y, c.ldy, c.ref, c.bound, what);
     // Padding between rows of Y is never written.
     for (int64_t r = 0; r < yr; r++)
@@ -100,12 +121,12 @@ static void each_isa(void (*body)(void)) {
 static void edge_shapes_body(void) {
     const float alphas[] = {1.0f, -0.5f, 0.0f}, betas[] = {0.0f, 1.0f, 0.75f};
     uint64_t seed = 1;
-    for (size_t f = 0; f < 3; f++)
+    for (size_t f = 0; f < NVARIANTS; f++)
         for (size_t l = 0; l < 2; l++)
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
                 for (size_t ai = 0; ai < 3; ai++)
                     for (size_t bi = 0; bi < 3; bi++)
-                        run_case(formats[f], layouts[l], shapes[s][0], shapes[s][1], shapes[s][2],
+                        run_case(&variants[f], layouts[l], shapes[s][0], shapes[s][1], shapes[s][2],
                                  alphas[ai], betas[bi], (int64_t)(s % 3), seed++);
 }
 
@@ -121,9 +142,9 @@ static void random_shapes_body(void) {
         int64_t m = (int64_t)lci_rng_below(&rng, 90), k = (int64_t)lci_rng_below(&rng, 150),
                 n = 1 + (int64_t)lci_rng_below(&rng, 140);
         float alpha = lci_rng_float(&rng), beta = t % 3 ? lci_rng_float(&rng) : 0.0f;
-        for (size_t f = 0; f < 3; f++)
+        for (size_t f = 0; f < NVARIANTS; f++)
             for (size_t l = 0; l < 2; l++)
-                run_case(formats[f], layouts[l], m, k, n, alpha, beta, t % 5, 1000 + t);
+                run_case(&variants[f], layouts[l], m, k, n, alpha, beta, t % 5, 1000 + t);
     }
 }
 
@@ -203,8 +224,8 @@ static void threads_body(void) {
             int64_t xr = cols ? k : n, yr = cols ? m : n;
             tu_fill(&rng, c.x, xr * c.ldx);
             tu_fill(&rng, c.y0, yr * c.ldy);
-            for (size_t f = 0; f < 3; f++) {
-                lc_mat *A = make(formats[f], &c);
+            for (size_t f = 0; f < NVARIANTS; f++) {
+                lc_mat *A = make(&variants[f], &c);
                 size_t bytes = (size_t)(yr * c.ldy) * sizeof(float);
                 float *y1 = malloc(bytes), *y2 = malloc(bytes);
                 memcpy(y1, c.y0, bytes), memcpy(y2, c.y0, bytes);
@@ -214,8 +235,8 @@ static void threads_body(void) {
                 assert_ok(lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, y2, c.ldy));
                 if (memcmp(y1, y2, bytes))
                     fail_msg("%s %s isa=%s %lld×%lld n=%lld: 1 and 2 threads differ",
-                             lc_format_name(formats[f]), cols ? "cols" : "rows",
-                             lc_isa_name(lc_isa_get()), (long long)m, (long long)k, (long long)n);
+                             variants[f].name, cols ? "cols" : "rows", lc_isa_name(lc_isa_get()),
+                             (long long)m, (long long)k, (long long)n);
                 free(y1), free(y2);
                 lc_mat_free(A);
             }
@@ -269,10 +290,9 @@ static void test_workspace(void **state) {
           *y2 = malloc(n * m * 4);
     tu_random_sparse_dense(&rng, m, k, k, 0.3, 0, a);
     tu_fill(&rng, x, n * k);
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < NVARIANTS; f++) {
         for (size_t l = 0; l < 2; l++) {
-            lc_mat *A = NULL;
-            assert_ok(lc_mat_from_dense(&A, formats[f], m, k, a, k, NULL));
+            lc_mat *A = make_variant(&variants[f], m, k, a, k);
             int cols = layouts[l] == LC_LAYOUT_COLS;
             int64_t ldx = cols ? n : k, ldy = cols ? n : m;
             for (int64_t nn = 1; nn <= n; nn += n - 1) {

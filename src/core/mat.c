@@ -41,6 +41,19 @@ lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
     return LC_OK;
 }
 
+lc_status lc_mat_optimize(lc_mat *a, int64_t n_hint) {
+    if (!a) return lci_error(LC_ERR_ARG, "lc_mat_optimize: NULL matrix");
+    if (n_hint <= 0)
+        return lci_error(LC_ERR_ARG, "lc_mat_optimize: n_hint = %lld, must be >= 1",
+                         (long long)n_hint);
+    if (a->vt->optimize) {
+        lc_status st = a->vt->optimize(a, n_hint);
+        if (st) return st;
+    }
+    lci_error_clear();
+    return LC_OK;
+}
+
 void lc_mat_free(lc_mat *a) {
     if (a) a->vt->destroy(a);
 }

@@ -45,6 +45,9 @@ typedef struct lci_vtable {
     lc_status (*to_csr)(const lc_mat *a, bool all_entries, lci_csr_view *out);
     // Frees the matrix (never NULL).
     void (*destroy)(lc_mat *a);
+    // Repacks for about n_hint vectors (n_hint >= 1); on failure the matrix is unchanged.
+    // NULL when the format has nothing to repack.
+    lc_status (*optimize)(lc_mat *a, int64_t n_hint);
 } lci_vtable;
 
 // Every format's struct starts with this header.
@@ -77,9 +80,10 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
 
 // ---- kernel registry (kernels.c) ----
 typedef enum lci_kernel_id {
-    LCI_KERNEL_CSR_MM = 0, // lci_csr_mm_fn
-    LCI_KERNEL_CSR_MV,     // lci_csr_mv_fn
-    LCI_KERNEL_STREAM,     // lci_stream_fn
+    LCI_KERNEL_CSR_MM = 0,  // lci_csr_mm_fn
+    LCI_KERNEL_CSR_MV,      // lci_csr_mv_fn
+    LCI_KERNEL_CSR_TILE_MM, // lci_csr_tile_fn
+    LCI_KERNEL_STREAM,      // lci_stream_fn
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 

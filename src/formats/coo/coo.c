@@ -56,8 +56,13 @@ static void coo_destroy(lc_mat *mat) {
     lci_free(c);
 }
 
-static const lci_vtable coo_vtable = {LC_FORMAT_COO, coo_mm,     coo_workspace, coo_to_dense,
-                                      coo_info,      coo_to_csr, coo_destroy};
+static const lci_vtable coo_vtable = {.format = LC_FORMAT_COO,
+                                      .mm = coo_mm,
+                                      .workspace = coo_workspace,
+                                      .to_dense = coo_to_dense,
+                                      .info = coo_info,
+                                      .to_csr = coo_to_csr,
+                                      .destroy = coo_destroy};
 
 static lc_status coo_alloc(lci_coo **out, int64_t m, int64_t k, int64_t nnz) {
     lci_coo *c = lci_calloc(1, sizeof *c);

@@ -18,6 +18,25 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)c->nnz;
     info->bytes = c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
                   (mat->m + 1) * (int64_t)sizeof(int64_t);
+    // An optimised layout is read instead of the plain arrays (by the products it serves).
+    if (c->tiles) info->bytes = info->extra_bytes = lci_csr_tiles_bytes(c->tiles);
+}
+
+lc_status lci_csr_optimize_tiles(lc_mat *mat, int32_t width) {
+    lci_csr *c = (lci_csr *)mat;
+    lci_csr_tiles *t = NULL;
+    // Build first, swap after: on failure the matrix keeps the layout it had.
+    lc_status st = lci_csr_tiles_build(c, width, &t);
+    if (st) return st;
+    lci_csr_tiles_free(c->tiles);
+    c->tiles = t;
+    return LC_OK;
+}
+
+static lc_status csr_optimize(lc_mat *mat, int64_t n_hint) {
+    lci_csr *c = (lci_csr *)mat;
+    if (n_hint < LCI_CSR_SMALL_N) return LC_OK; // decode-sized: the plain layout for now
+    return lci_csr_optimize_tiles(mat, lci_csr_tiles_width(c));
 }
 
 static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {
@@ -31,14 +50,21 @@ static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v
 
 static void csr_destroy(lc_mat *mat) {
     lci_csr *c = (lci_csr *)mat;
+    lci_csr_tiles_free(c->tiles);
     lci_free(c->ptr);
     lci_free(c->col);
     lci_free(c->val);
     lci_free(c);
 }
 
-static const lci_vtable csr_vtable = {LC_FORMAT_CSR, lci_csr_mm, lci_csr_workspace, csr_to_dense,
-                                      csr_info,      csr_to_csr, csr_destroy};
+static const lci_vtable csr_vtable = {.format = LC_FORMAT_CSR,
+                                      .mm = lci_csr_mm,
+                                      .workspace = lci_csr_workspace,
+                                      .to_dense = csr_to_dense,
+                                      .info = csr_info,
+                                      .to_csr = csr_to_csr,
+                                      .destroy = csr_destroy,
+                                      .optimize = csr_optimize};
 
 static lc_status csr_alloc(lci_csr **out, int64_t m, int64_t k, int64_t nnz) {
     lci_csr *c = lci_calloc(1, sizeof *c);

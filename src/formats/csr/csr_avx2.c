@@ -87,8 +87,59 @@ void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val,
     }
 }
 
+// Tiled SpMM with NV 8-float accumulators per row (NV = ceil(nb / 8)); the panel is zero-padded
+// to 64 columns, so full-width loads are safe and exact.
+static inline __attribute__((always_inline)) void
+tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, const float *val,
+          int64_t q0, int64_t q1, int64_t r0, const float *panel, float *acc, const int NV) {
+    for (int64_t q = q0; q < q1; q++) {
+        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        __m256 s[8];
+        for (int r = 0; r < NV; r++) s[r] = _mm256_load_ps(a + 8 * r);
+        for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
+            const __m256 v = _mm256_broadcast_ss(val + e);
+            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            for (int r = 0; r < NV; r++) s[r] = _mm256_fmadd_ps(v, _mm256_load_ps(x + 8 * r), s[r]);
+        }
+        for (int r = 0; r < NV; r++) _mm256_store_ps(a + 8 * r, s[r]);
+    }
+}
+
+void lci_csr_tile_mm_64_avx2(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
+                             const float *val, int64_t q0, int64_t q1, int64_t r0,
+                             const float *panel, int64_t nb, float *acc) {
+    switch ((nb + 7) / 8) {
+    case 1:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 1);
+        break;
+    case 2:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 2);
+        break;
+    case 3:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 3);
+        break;
+    case 4:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 4);
+        break;
+    case 5:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 5);
+        break;
+    case 6:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 6);
+        break;
+    case 7:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 7);
+        break;
+    default:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 8);
+        break;
+    }
+}
+
 const lci_kernel lci_csr_kernels_avx2[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX2, "lci_csr_mm_32_avx2", (lci_fn)lci_csr_mm_32_avx2},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX2, "lci_csr_mv_8_avx2", (lci_fn)lci_csr_mv_8_avx2},
+    {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX2, "lci_csr_tile_mm_64_avx2",
+     (lci_fn)lci_csr_tile_mm_64_avx2},
     {0, 0, NULL, NULL},
 };

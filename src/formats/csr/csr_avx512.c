@@ -71,8 +71,55 @@ void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *v
     }
 }
 
+// Tiled SpMM with NV 16-float accumulators per row (NV = ceil(nb / 16)); the panel is zero-padded
+// to 64 columns, so full-width loads are safe and exact.
+static inline __attribute__((always_inline)) void
+tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, const float *val,
+          int64_t q0, int64_t q1, int64_t r0, const float *panel, float *acc, const int NV) {
+    for (int64_t q = q0; q < q1; q++) {
+        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        __m512 a0 = _mm512_load_ps(a), a1 = a0, a2 = a0, a3 = a0;
+        if (NV > 1) a1 = _mm512_load_ps(a + 16);
+        if (NV > 2) a2 = _mm512_load_ps(a + 32);
+        if (NV > 3) a3 = _mm512_load_ps(a + 48);
+        for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
+            const __m512 v = _mm512_set1_ps(val[e]);
+            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            a0 = _mm512_fmadd_ps(v, _mm512_load_ps(x), a0);
+            if (NV > 1) a1 = _mm512_fmadd_ps(v, _mm512_load_ps(x + 16), a1);
+            if (NV > 2) a2 = _mm512_fmadd_ps(v, _mm512_load_ps(x + 32), a2);
+            if (NV > 3) a3 = _mm512_fmadd_ps(v, _mm512_load_ps(x + 48), a3);
+        }
+        _mm512_store_ps(a, a0);
+        if (NV > 1) _mm512_store_ps(a + 16, a1);
+        if (NV > 2) _mm512_store_ps(a + 32, a2);
+        if (NV > 3) _mm512_store_ps(a + 48, a3);
+    }
+}
+
+void lci_csr_tile_mm_64_avx512(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
+                               const float *val, int64_t q0, int64_t q1, int64_t r0,
+                               const float *panel, int64_t nb, float *acc) {
+    switch ((nb + 15) / 16) {
+    case 1:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 1);
+        break;
+    case 2:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 2);
+        break;
+    case 3:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 3);
+        break;
+    default:
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 4);
+        break;
+    }
+}
+
 const lci_kernel lci_csr_kernels_avx512[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX512, "lci_csr_mm_64_avx512", (lci_fn)lci_csr_mm_64_avx512},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX512, "lci_csr_mv_16_avx512", (lci_fn)lci_csr_mv_16_avx512},
+    {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX512, "lci_csr_tile_mm_64_avx512",
+     (lci_fn)lci_csr_tile_mm_64_avx512},
     {0, 0, NULL, NULL},
 };

@@ -1,4 +1,5 @@
-// csr_ref.c: plain C oracle kernels for CSR: SpMM over an activation panel and SpMV.
+// csr_ref.c: plain C oracle kernels for CSR: SpMM over an activation panel, SpMV, and the
+// tiled SpMM of the optimised layout.
 #include "csr.h"
 
 void lci_csr_mm_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
@@ -31,8 +32,22 @@ void lci_csr_mv_ref(const int64_t *ptr, const int32_t *col, const float *val, in
     }
 }
 
+void lci_csr_tile_mm_ref(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
+                         const float *val, int64_t q0, int64_t q1, int64_t r0, const float *panel,
+                         int64_t nb, float *acc) {
+    for (int64_t q = q0; q < q1; q++) {
+        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
+            const float v = val[e];
+            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            for (int64_t j = 0; j < nb; j++) a[j] += v * x[j];
+        }
+    }
+}
+
 const lci_kernel lci_csr_kernels_ref[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_GENERIC, "lci_csr_mm_ref", (lci_fn)lci_csr_mm_ref},
     {LCI_KERNEL_CSR_MV, LC_ISA_GENERIC, "lci_csr_mv_ref", (lci_fn)lci_csr_mv_ref},
+    {LCI_KERNEL_CSR_TILE_MM, LC_ISA_GENERIC, "lci_csr_tile_mm_ref", (lci_fn)lci_csr_tile_mm_ref},
     {0, 0, NULL, NULL},
 };

@@ -113,9 +113,13 @@ static void dense_destroy(lc_mat *mat) {
     lci_free(d);
 }
 
-static const lci_vtable dense_vtable = {LC_FORMAT_DENSE, dense_mm,   dense_workspace,
-                                        dense_to_dense,  dense_info, dense_to_csr,
-                                        dense_destroy};
+static const lci_vtable dense_vtable = {.format = LC_FORMAT_DENSE,
+                                        .mm = dense_mm,
+                                        .workspace = dense_workspace,
+                                        .to_dense = dense_to_dense,
+                                        .info = dense_info,
+                                        .to_csr = dense_to_csr,
+                                        .destroy = dense_destroy};
 
 // An owned, zeroed M×K matrix.
 static lc_status dense_alloc(lci_dense **out, int64_t m, int64_t k) {
