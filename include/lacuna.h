@@ -193,9 +193,10 @@ LC_API lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info);
 // BLAS conventions: beta = 0 overwrites Y (NaN in Y is ignored); alpha = 0 reads neither A nor
 // X. X and Y must not overlap (LC_ERR_ARG). Entries a sparse format does not store are never
 // multiplied (a NaN in X meets only stored entries); stored entries, explicit zeros included,
-// follow IEEE arithmetic. Each result is within K·eps·(|alpha|·|A|·|X| + |beta|·|Y|) of the exact
-// value and is bitwise identical for any thread count at a given ISA level. May allocate
-// scratch space; see lc_mat_mm_ws to pass your own.
+// follow IEEE arithmetic. Each result is within (K+2)·eps·(|alpha|·|A|·|X| + |beta|·|Y|) of the
+// exact value (eps = FLT_EPSILON; the 2 covers the alpha and beta roundings) and is bitwise
+// identical for any thread count at a given ISA level. May allocate scratch space; see
+// lc_mat_mm_ws to pass your own.
 LC_API lc_status lc_mat_mm(const lc_mat *a, lc_layout layout, int64_t n, float alpha,
                            const float *x, int64_t ldx, float beta, float *y, int64_t ldy);
 

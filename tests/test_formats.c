@@ -203,6 +203,14 @@ static void test_prune(void **state) {
     assert_ok(lc_mat_info(B, &info));
     assert_int_equal(info.stored, 1);
     lc_mat_free(B);
+    // Lossless dense keeps every entry, the sign of a zero included.
+    float nz[2] = {-0.0f, 1.0f};
+    lc_mat *D = NULL;
+    assert_ok(lc_mat_from_dense(&D, LC_FORMAT_DENSE, 1, 2, nz, 2, NULL));
+    float *dd = dense_of(D);
+    assert_true(signbit(dd[0]) && dd[1] == 1.0f);
+    free(dd);
+    lc_mat_free(D);
     // density 0 keeps every nonzero, dropping zeros.
     float z[4] = {0, 1, 0, -2};
     B = NULL;
@@ -254,11 +262,37 @@ static void test_info_and_to_dense(void **state) {
     lc_mat_free(S);
 }
 
+// A tall matrix with few entries costs memory per entry, not per row, in COO (from triplets
+// and from a Matrix Market file).
+static void test_tall_coo(void **state) {
+    (void)state;
+    int32_t row[] = {INT32_MAX - 1, 5, 5}, col[] = {0, 0, 0};
+    float val[] = {1, 2, 3};
+    lc_mat *A = NULL;
+    tu_alloc_install();
+    assert_ok(lc_mat_create_coo(&A, INT32_MAX, 1, 3, row, col, val));
+    assert_true(tu_largest_alloc() < (1 << 20));
+    struct lc_mat_info info;
+    assert_ok(lc_mat_info(A, &info));
+    assert_int_equal(info.stored, 2);
+    lc_mat_free(A);
+    A = NULL;
+    const char *text = "%%MatrixMarket matrix coordinate real symmetric\n2147483647 2147483647 2\n"
+                       "7 3 1\n2147483647 1 2\n";
+    assert_ok(lc_mtx_read_mem(text, strlen(text), LC_FORMAT_COO, &A));
+    assert_true(tu_largest_alloc() < (1 << 20));
+    assert_ok(lc_mat_info(A, &info));
+    assert_int_equal(info.stored, 4);
+    lc_mat_free(A);
+    tu_alloc_uninstall();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_dense), cmocka_unit_test(test_create_coo),
         cmocka_unit_test(test_create_csr),   cmocka_unit_test(test_round_trips),
         cmocka_unit_test(test_prune),        cmocka_unit_test(test_info_and_to_dense),
+        cmocka_unit_test(test_tall_coo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,18 +5,22 @@
 #include "core/mat.h"
 #include "formats/csr/csr.h"
 
+#include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CSR};
-
 // Every format, and the optimised CSR layouts: tiles forced narrow (many tiles on small
 // matrices, K not a multiple of the width) and whatever lc_mat_optimize picks.
 typedef struct variant {
     lc_format format;
-    int32_t tiles; // 0: plain; > 0: column tiles of this width; -1: lc_mat_optimize(A, 64)
+    int32_t tiles; // 0: plain; > 0: column tiles of this width; -1: lc_mat_optimize(A, 64);
+                   // -2: lc_mat_optimize(A, 1) (the decode layout)
     const char *name;
 } variant;
 static const variant variants[] = {
@@ -63,7 +67,8 @@ static lc_mat *make_variant(const variant *v, int64_t m, int64_t k, const float 
     lc_mat *A = NULL;
     assert_ok(lc_mat_from_dense(&A, v->format, m, k, a, lda, NULL));
     if (v->tiles > 0) assert_ok(lci_csr_optimize_tiles(A, v->tiles));
-    if (v->tiles < 0) assert_ok(lc_mat_optimize(A, 64));
+    if (v->tiles == -1) assert_ok(lc_mat_optimize(A, 64));
+    if (v->tiles == -2) assert_ok(lc_mat_optimize(A, 1));
     return A;
 }
 
@@ -85,9 +90,11 @@ static void run_case(const variant *f, lc_layout layout, int64_t m, int64_t k, i
     tu_fill(&rng, c.y0, yr * c.ldy);
     if (beta == 0.0f)
         for (int64_t i = 0; i < yr * c.ldy; i++) c.y0[i] = NAN;
-    // With alpha = 0 neither A nor X may be read: poison X.
-    if (alpha == 0.0f)
+    // With alpha = 0 neither A nor X may be read: poison both (the reference ignores them).
+    if (alpha == 0.0f) {
         for (int64_t i = 0; i < xr * c.ldx; i++) c.x[i] = NAN;
+        for (int64_t i = 0; i < m * c.lda; i += 3) c.a[i] = NAN;
+    }
     memcpy(c.y, c.y0, (size_t)(yr * c.ldy + 1) * sizeof(float));
     tu_reference(layout, m, k, n, alpha, c.a, c.lda, c.x, c.ldx, beta, c.y0, c.ldy, c.ref, c.bound);
     lc_mat *A = make(f, &c);
@@ -165,12 +172,16 @@ static void test_mv(void **state) {
     tu_fill(&rng, x, k);
     tu_fill(&rng, y1, m);
     memcpy(y2, y1, m * 4);
-    for (size_t f = 0; f < 3; f++) {
-        lc_mat *A = NULL;
-        assert_ok(lc_mat_from_dense(&A, formats[f], m, k, a, k, NULL));
+    for (size_t f = 0; f < NVARIANTS; f++) {
+        lc_mat *A = make_variant(&variants[f], m, k, a, k);
         float t1[77], t2[77];
         memcpy(t1, y1, sizeof t1), memcpy(t2, y2, sizeof t2);
+        // One contiguous vector needs no scratch: lc_mat_mv never allocates.
+        tu_alloc_install();
+        int64_t before = tu_alloc_count();
         assert_ok(lc_mat_mv(A, 0.5f, x, 2.0f, t1));
+        assert_int_equal(tu_alloc_count(), before);
+        tu_alloc_uninstall();
         assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 0.5f, x, 1, 2.0f, t2, 1));
         assert_memory_equal(t1, t2, sizeof t1);
         lc_mat_free(A);
@@ -179,40 +190,75 @@ static void test_mv(void **state) {
 }
 
 // Entries a sparse format does not store are never multiplied; stored ones follow IEEE.
+// Entries a sparse format does not store are never multiplied; stored ones follow IEEE. Every
+// sparse variant (plain, tiles, SELL), both layouts, SpMV (n = 1) and SpMM (n = 9) kernels.
 static void test_structural_zeros(void **state) {
     (void)state;
     // A = [[2, 0(explicit), .], [., ., 3]]: 2×3 with an explicit zero at (0, 1).
     int64_t ptr[] = {0, 2, 3};
     int32_t col[] = {0, 1, 2};
     float val[] = {2.0f, 0.0f, 3.0f};
-    for (size_t l = 0; l < 2; l++) {
-        lc_mat *A = NULL;
-        assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
-        // x = [1, Inf, 1]: row 0 meets Inf through the explicit zero (NaN), row 1 does not.
-        float x[3] = {1.0f, INFINITY, 1.0f}, y[2] = {0, 0};
-        int64_t ldx = layouts[l] == LC_LAYOUT_COLS ? 1 : 3,
-                ldy = layouts[l] == LC_LAYOUT_COLS ? 1 : 2;
-        assert_ok(lc_mat_mm(A, layouts[l], 1, 1.0f, x, ldx, 0.0f, y, ldy));
-        assert_true(isnan(y[0]));
-        assert_true(y[1] == 3.0f);
-        // x = [1, 1, NaN] hits only row 1's stored entry.
-        float x2[3] = {1.0f, 1.0f, NAN};
-        assert_ok(lc_mat_mm(A, layouts[l], 1, 1.0f, x2, ldx, 0.0f, y, ldy));
-        assert_true(y[0] == 2.0f);
-        assert_true(isnan(y[1]));
-        lc_mat *C = NULL;
-        assert_ok(lc_mat_convert(&C, A, LC_FORMAT_COO, NULL));
-        assert_ok(lc_mat_mm(C, layouts[l], 1, 1.0f, x2, ldx, 0.0f, y, ldy));
-        assert_true(y[0] == 2.0f);
-        lc_mat_free(C);
-        lc_mat_free(A);
+    const float a[6] = {2.0f, 0.0f, 0.0f, 0.0f, 0.0f, 3.0f};
+    for (size_t f = 1; f < NVARIANTS; f++) { // every variant but dense
+        for (size_t l = 0; l < 2; l++) {
+            for (int64_t n = 1; n <= 9; n += 8) {
+                lc_mat *A = NULL;
+                if (variants[f].format == LC_FORMAT_CSR) {
+                    assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
+                    if (variants[f].tiles > 0)
+                        assert_ok(lci_csr_optimize_tiles(A, variants[f].tiles));
+                    if (variants[f].tiles == -1) assert_ok(lc_mat_optimize(A, 64));
+                    if (variants[f].tiles == -2) assert_ok(lc_mat_optimize(A, 1));
+                } else {
+                    A = make_variant(&variants[f], 2, 3, a, 3); // COO drops the explicit zero
+                }
+                bool cols = layouts[l] == LC_LAYOUT_COLS, explicit_zero = f != 1;
+                int64_t ldx = cols ? n : 3, ldy = cols ? n : 2;
+                float x[3 * 9], y[2 * 9];
+                // Column k of every vector: [1, Inf, 1] meets row 0's explicit zero (NaN) but
+                // no stored entry of row 1; [1, 1, NaN] reaches row 1 only.
+                for (int pass = 0; pass < 2; pass++) {
+                    for (int64_t j = 0; j < n; j++)
+                        for (int64_t k = 0; k < 3; k++) {
+                            float v =
+                                pass == 0 ? (k == 1 ? INFINITY : 1.0f) : (k == 2 ? NAN : 1.0f);
+                            x[cols ? k * ldx + j : j * ldx + k] = v;
+                        }
+                    assert_ok(lc_mat_mm(A, layouts[l], n, 1.0f, x, ldx, 0.0f, y, ldy));
+                    for (int64_t j = 0; j < n; j++) {
+                        float y0 = y[cols ? 0 * ldy + j : j * ldy + 0];
+                        float y1 = y[cols ? 1 * ldy + j : j * ldy + 1];
+                        if (pass == 0) {
+                            if (explicit_zero)
+                                assert_true(isnan(y0));
+                            else
+                                assert_true(y0 == 2.0f);
+                            assert_true(y1 == 3.0f);
+                        } else {
+                            assert_true(y0 == 2.0f);
+                            assert_true(isnan(y1));
+                        }
+                    }
+                }
+                lc_mat_free(A);
+            }
+        }
     }
+}
+
+// OpenBLAS's OpenMP build follows OpenMP's thread count at every call.
+static void set_blas_threads(int t) {
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#endif
+    openblas_set_num_threads(t);
 }
 
 // Bitwise identical results for 1 and 2 threads, each format, layout and ISA level.
 static void threads_body(void) {
-    const int64_t shapes2[][3] = {{400, 300, 64}, {2000, 1500, 1}, {513, 257, 37}};
-    for (size_t s = 0; s < 3; s++) {
+    // K above ~320 makes OpenBLAS split K differently per thread count.
+    const int64_t shapes2[][3] = {{400, 600, 64}, {2000, 1500, 1}, {257, 513, 37}, {300, 1000, 1}};
+    for (size_t s = 0; s < 4; s++) {
         int64_t m = shapes2[s][0], k = shapes2[s][1], n = shapes2[s][2];
         for (size_t l = 0; l < 2; l++) {
             case_data c;
@@ -228,15 +274,22 @@ static void threads_body(void) {
                 lc_mat *A = make(&variants[f], &c);
                 size_t bytes = (size_t)(yr * c.ldy) * sizeof(float);
                 float *y1 = malloc(bytes), *y2 = malloc(bytes);
-                memcpy(y1, c.y0, bytes), memcpy(y2, c.y0, bytes);
-                assert_ok(lc_threads_set(1));
-                assert_ok(lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, y1, c.ldy));
-                assert_ok(lc_threads_set(2));
-                assert_ok(lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, y2, c.ldy));
-                if (memcmp(y1, y2, bytes))
-                    fail_msg("%s %s isa=%s %lld×%lld n=%lld: 1 and 2 threads differ",
-                             variants[f].name, cols ? "cols" : "rows", lc_isa_name(lc_isa_get()),
-                             (long long)m, (long long)k, (long long)n);
+                // lacuna's threads and the BLAS's threads both vary (the dense format calls
+                // the BLAS); (1, 1) is the reference.
+                const int config[][2] = {{1, 1}, {2, 2}, {1, 2}, {2, 1}};
+                for (int t = 0; t < 4; t++) {
+                    memcpy(t ? y2 : y1, c.y0, bytes);
+                    assert_ok(lc_threads_set(config[t][0]));
+                    set_blas_threads(config[t][1]);
+                    assert_ok(
+                        lc_mat_mm(A, layouts[l], n, 0.7f, c.x, c.ldx, 0.3f, t ? y2 : y1, c.ldy));
+                    if (t && memcmp(y1, y2, bytes))
+                        fail_msg("%s %s isa=%s %lld×%lld n=%lld: threads (%d lacuna, %d BLAS) "
+                                 "differ from (1, 1)",
+                                 variants[f].name, cols ? "cols" : "rows",
+                                 lc_isa_name(lc_isa_get()), (long long)m, (long long)k,
+                                 (long long)n, config[t][0], config[t][1]);
+                }
                 free(y1), free(y2);
                 lc_mat_free(A);
             }
@@ -244,6 +297,7 @@ static void threads_body(void) {
         }
     }
     assert_ok(lc_threads_set(0));
+    set_blas_threads(2);
 }
 
 static void test_thread_identity(void **state) {
@@ -254,7 +308,8 @@ static void test_thread_identity(void **state) {
 // Bad arguments: each returns LC_ERR_ARG (or OVERFLOW) and leaves Y alone.
 static void test_bad_args(void **state) {
     (void)state;
-    float a[6] = {1, 2, 3, 4, 5, 6}, x[16] = {0}, y[16] = {0};
+    float a[6] = {1, 2, 3, 4, 5, 6}, x[16] = {0}, y[16], sentinel[16];
+    for (int i = 0; i < 16; i++) y[i] = sentinel[i] = 7.0f + (float)i;
     lc_mat *A = NULL;
     assert_ok(lc_mat_create_dense(&A, 2, 3, a, 3));
     assert_status(lc_mat_mm(NULL, LC_LAYOUT_COLS, 1, 1, x, 1, 0, y, 1), LC_ERR_ARG);
@@ -270,6 +325,7 @@ static void test_bad_args(void **state) {
     assert_status(lc_mat_mm(A, LC_LAYOUT_ROWS, 3, 1, y, 3, 0, y + 8, 2), LC_ERR_ARG); // overlap
     assert_status(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, x, INT64_MAX, 0, y, 1), LC_ERR_OVERFLOW);
     assert_true(strlen(lc_last_error()) > 0);
+    assert_memory_equal(y, sentinel, sizeof y); // no failing call wrote Y
     // Touching but not overlapping is fine.
     assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 1, y, 1, 0, y + 3, 1));
     assert_true(strlen(lc_last_error()) == 0);

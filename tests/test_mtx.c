@@ -156,6 +156,10 @@ static void test_read_duplicates_zeros(void **state) {
     check_read("%%MatrixMarket matrix coordinate real general\n1 3 3\n"
                "1 1 inf\n1 2 -Infinity\n1 3 3.40282347e+38\n",
                1, 3, wsp);
+    // Every decimal spelling; more entries than M·K when duplicates make them up.
+    check_read("%%MatrixMarket matrix coordinate real general\n1 3 5\n"
+               "1 1 .5\n1 2 1.\n1 3 -2.5E+2\n1 1 2\n1 1 2.5e-0\n",
+               1, 3, (const float[3]){5.0f, 1.0f, -250.0f}); // 0.5 + 2 + 2.5 at (1, 1)
     // Empty matrices, and one with no entries.
     check_read("%%MatrixMarket matrix coordinate real general\n0 0 0\n", 0, 0, NULL);
     check_read("%%MatrixMarket matrix coordinate real general\n0 4 0\n", 0, 4, NULL);
@@ -308,6 +312,12 @@ static void test_malformed_entries(void **state) {
     check_bad(MM "3 4 1\n1 1 abc\n", LC_ERR_FORMAT, "line 3", "not a number");
     check_bad(MM "3 4 1\n1 1 1e39\n", LC_ERR_FORMAT, "line 3", "float range");
     check_bad(MM "3 4 1\n1 1 --1\n", LC_ERR_FORMAT, "line 3", NULL);
+    // Decimal numbers only: no hexadecimal floats, no "nan(...)", no bare exponent.
+    check_bad(MM "3 4 1\n1 1 0x1p3\n", LC_ERR_FORMAT, "line 3", "'0x1p3' is not a number");
+    check_bad(MM "3 4 1\n1 1 nan(abc)\n", LC_ERR_FORMAT, "line 3", "not a number");
+    check_bad(MM "3 4 1\n1 1 1e\n", LC_ERR_FORMAT, "line 3", "not a number");
+    check_bad(MM "3 4 1\n1 1 e5\n", LC_ERR_FORMAT, "line 3", "not a number");
+    check_bad(MM "3 4 1\n1 1 .\n", LC_ERR_FORMAT, "line 3", "not a number");
     check_bad(MM "3 4 1\n1 1      \n", LC_ERR_FORMAT, "line 3", "2 fields, expected 3");
     check_bad(MM "3 4 1\n1 1 1 1\n", LC_ERR_FORMAT, "line 3", "4 fields");
     check_bad(MM "3 4 2\n1 1 1\n   2 2", LC_ERR_FORMAT, "line 4", "2 fields");

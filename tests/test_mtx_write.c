@@ -79,7 +79,13 @@ static void round_trip(const lc_mat *A, const char *name) {
         bool same_family = (ia.format == LC_FORMAT_DENSE) == (formats[f] == LC_FORMAT_DENSE);
         if (same_family) assert_int_equal(ib.stored, ia.stored);
         float *db = dense_of(B);
-        assert_memory_equal(da, db, (size_t)(ia.m * ia.k + 1) * sizeof(float));
+        if (same_family) {
+            assert_memory_equal(da, db, (size_t)(ia.m * ia.k + 1) * sizeof(float));
+        } else {
+            // Across families only the sign of a zero may change: a sparse read of an array
+            // file drops zeros, -0 included.
+            for (int64_t i = 0; i < ia.m * ia.k; i++) assert_true(da[i] == db[i]);
+        }
         free(db);
         lc_mat_free(B);
     }

@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "formats/csr/csr.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,27 +58,37 @@ static void test_info(void **state) {
     assert_ok(lc_mat_optimize(A, 64));
     assert_ok(lc_mat_info(A, &again));
     assert_int_equal(again.extra_bytes, opt.extra_bytes);
+    // The decode layout replaces the tiles; its index bytes are 16-bit too.
+    assert_ok(lc_mat_optimize(A, 1));
+    assert_ok(lc_mat_info(A, &again));
+    assert_true(again.extra_bytes > 0 && again.extra_bytes != opt.extra_bytes);
+    assert_true(again.bytes < plain.bytes);
     lc_mat_free(A);
 }
 
 // K above 65536: the 16-bit in-tile columns need several tiles.
 static void test_wide(void **state) {
     (void)state;
-    const int64_t m = 40, k = 70001, n = 9;
+    const int64_t m = 40, k = 70001, n = 9; // n: the most vectors used below
     float *a = NULL;
     lc_mat *A = random_csr(m, k, 0.002, 2, &a);
-    assert_ok(lc_mat_optimize(A, n));
-    const lci_csr *c = (const lci_csr *)A;
-    assert_non_null(c->tiles);
-    assert_true(c->tiles->count >= 2);
     float *x = malloc(k * n * sizeof *x), *y = malloc(m * n * sizeof *y);
     double *ref = malloc(m * n * sizeof *ref), *bound = malloc(m * n * sizeof *bound);
     lci_rng rng;
     lci_rng_seed(&rng, 3);
     tu_fill(&rng, x, k * n);
-    tu_reference(LC_LAYOUT_COLS, m, k, n, 1.0f, a, k, x, n, 0.0f, y, n, ref, bound);
-    assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, n, 1.0f, x, n, 0.0f, y, n));
-    tu_check(LC_LAYOUT_COLS, m, n, y, n, ref, bound, "csr optimized, K = 70001");
+    const lci_csr *c = (const lci_csr *)A;
+    // n = 9 uses the tiles, n = 3 the SELL layout with 32-bit columns.
+    const int64_t ns[] = {9, 3};
+    for (int t = 0; t < 2; t++) {
+        int64_t nn = ns[t];
+        assert_ok(lc_mat_optimize(A, nn));
+        if (t == 0) assert_true(c->tiles && c->tiles->count >= 2 && !c->sell);
+        if (t == 1) assert_true(c->sell && c->sell->wide && !c->tiles);
+        tu_reference(LC_LAYOUT_COLS, m, k, nn, 1.0f, a, k, x, nn, 0.0f, y, nn, ref, bound);
+        assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, nn, 1.0f, x, nn, 0.0f, y, nn));
+        tu_check(LC_LAYOUT_COLS, m, nn, y, nn, ref, bound, "csr optimized, K = 70001");
+    }
     free(a), free(x), free(y), free(ref), free(bound);
     lc_mat_free(A);
 }
@@ -85,7 +96,7 @@ static void test_wide(void **state) {
 // Fail the k-th allocation of lc_mat_optimize for every k, on a plain matrix and on one that
 // already has a layout: each failure is LC_ERR_NOMEM, leaks nothing, and the matrix gives
 // bitwise the same products and info as before.
-static void check_failures(lc_mat *A) {
+static void check_failures(lc_mat *A, int64_t n_hint) {
     const int64_t m = A->m, k = A->k, n = 16;
     float *x = malloc(k * n * sizeof *x), *y0 = malloc(m * n * sizeof *y0),
           *y = malloc(m * n * sizeof *y);
@@ -99,7 +110,7 @@ static void check_failures(lc_mat *A) {
     for (int64_t fail = 0;; fail++) {
         int64_t live = tu_live();
         tu_fail_after(fail);
-        lc_status st = lc_mat_optimize(A, 64);
+        lc_status st = lc_mat_optimize(A, n_hint);
         tu_fail_after(-1);
         if (st == LC_OK) break;
         assert_int_equal(st, LC_ERR_NOMEM);
@@ -117,9 +128,36 @@ static void check_failures(lc_mat *A) {
 static void test_allocation_failure(void **state) {
     (void)state;
     lc_mat *A = random_csr(200, 700, 0.1, 5, NULL);
-    check_failures(A);                        // plain → optimised
+    check_failures(A, 64);                    // plain → tiles
     assert_ok(lci_csr_optimize_tiles(A, 32)); // a different layout in place
-    check_failures(A);                        // optimised → re-optimised
+    check_failures(A, 64);                    // tiles → other tiles
+    check_failures(A, 2);                     // tiles → SELL
+    check_failures(A, 1);                     // SELL → SELL
+    lc_mat_free(A);
+}
+
+// Padding of the SELL slices (short rows beside long ones) is masked: a NaN in x reaches only
+// the rows that store its column.
+static void test_padding_masked(void **state) {
+    (void)state;
+    enum { M = 37, K = 9 };
+    int64_t ptr[M + 1];
+    int32_t col[M * 4];
+    float val[M * 4];
+    int64_t q = 0;
+    ptr[0] = 0;
+    for (int i = 0; i < M; i++) {
+        for (int j = 0; j < i % 5; j++) col[q] = 1 + j + (i % 4), val[q++] = 1.0f;
+        ptr[i + 1] = q;
+    }
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_create_csr(&A, M, K, ptr, col, val));
+    assert_ok(lc_mat_optimize(A, 1));
+    float x[K], y[M];
+    for (int k = 0; k < K; k++) x[k] = 1.0f;
+    x[0] = NAN; // column 0 is stored nowhere: padding indices are 0
+    assert_ok(lc_mat_mv(A, 1.0f, x, 0.0f, y));
+    for (int i = 0; i < M; i++) assert_true(y[i] == (float)(i % 5));
     lc_mat_free(A);
 }
 
@@ -129,6 +167,7 @@ int main(void) {
         cmocka_unit_test(test_info),
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_padding_masked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,12 @@ static lc_status mm(const char *who, const lc_mat *a, lc_layout layout, int64_t 
         scale_y(layout, a->m, n, beta, y, ldy);
         goto ok;
     }
+    if (n == 1 && layout == LC_LAYOUT_COLS && ldx == 1 && ldy == 1) {
+        // One contiguous vector is the same in both layouts; the rows layout needs no copy of
+        // x, so lc_mat_mv never allocates.
+        layout = LC_LAYOUT_ROWS;
+        ldx = a->k, ldy = a->m;
+    }
     size_t need = a->vt->workspace(a, layout, n);
     if (need == SIZE_MAX)
         return lci_error(LC_ERR_OVERFLOW, "%s: workspace size overflows for n = %lld", who,

@@ -62,3 +62,61 @@ lc_status lci_rows_canonicalise(int64_t m, int64_t *ptr, int32_t *col, float *va
     lci_free(tval);
     return LC_OK;
 }
+
+// Stable LSD radix sort of nnz (key, value) pairs, 16 bits per pass; passes whose digit is
+// the same for every key are skipped. tk/tv are scratch of nnz entries.
+static void radix_sort(uint64_t *key, float *val, int64_t nnz, uint64_t *tk, float *tv,
+                       int64_t *count) {
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65537 * sizeof *count);
+        for (int64_t p = 0; p < nnz; p++) count[((key[p] >> shift) & 0xffff) + 1]++;
+        bool trivial = false;
+        for (int d = 0; d < 65536 && !trivial; d++) trivial = count[d + 1] == nnz;
+        if (trivial) continue;
+        for (int d = 0; d < 65536; d++) count[d + 1] += count[d];
+        for (int64_t p = 0; p < nnz; p++) {
+            int64_t q = count[(key[p] >> shift) & 0xffff]++;
+            tk[q] = key[p];
+            tv[q] = val[p];
+        }
+        memcpy(key, tk, (size_t)nnz * sizeof *key);
+        memcpy(val, tv, (size_t)nnz * sizeof *val);
+    }
+}
+
+lc_status lci_triplets_canonicalise(int64_t *nnz, int32_t *row, int32_t *col, float *val) {
+    const int64_t n = *nnz;
+    uint64_t *key = NULL, *tk = NULL;
+    float *tv = NULL;
+    int64_t *count = NULL;
+    lc_status st;
+    if ((st = lci_alloc_array((void **)&key, (size_t)n, sizeof *key, "sort keys")) ||
+        (st = lci_alloc_array((void **)&tk, (size_t)n, sizeof *tk, "sort keys")) ||
+        (st = lci_alloc_array((void **)&tv, (size_t)n, sizeof *tv, "sort values")) ||
+        (st = lci_alloc_array((void **)&count, 65537, sizeof *count, "sort histogram")))
+        goto done;
+    // Row and column are below 2^31: the key orders by row, then column.
+    for (int64_t p = 0; p < n; p++) key[p] = ((uint64_t)row[p] << 31) | (uint64_t)col[p];
+    memcpy(tv, val, (size_t)n * sizeof *val);
+    radix_sort(key, tv, n, tk, val, count); // val doubles as scratch: the values are in tv
+    int64_t out = 0;
+    for (int64_t p = 0; p < n; p++) {
+        if (out > 0 && key[p] == tk[out - 1]) {
+            val[out - 1] += tv[p];
+        } else {
+            tk[out] = key[p];
+            val[out++] = tv[p];
+        }
+    }
+    for (int64_t p = 0; p < out; p++) {
+        row[p] = (int32_t)(tk[p] >> 31);
+        col[p] = (int32_t)(tk[p] & 0x7fffffffu);
+    }
+    *nnz = out;
+done:
+    lci_free(key);
+    lci_free(tk);
+    lci_free(tv);
+    lci_free(count);
+    return st;
+}

@@ -59,6 +59,10 @@ int lci_threads_for(double work, double grain);
 // Runs fn(ctx, part) for part = 0 .. parts-1, one part per thread, in parallel when built with
 // OpenMP. Each part must depend only on its index, so results do not depend on scheduling.
 void lci_parallel(int parts, void (*fn)(void *ctx, int part), void *ctx);
+// lci_parallel for parts that call the BLAS: every BLAS call inside runs single-threaded
+// (OpenBLAS's OpenMP build does inside an active parallel region), so results do not depend on
+// the BLAS's thread count either. Builds without OpenMP run the parts in order.
+void lci_parallel_blas(int parts, void (*fn)(void *ctx, int part), void *ctx);
 
 // ---- partitioning (partition.c) ----
 // Splits rows [0, m) into `parts` contiguous ranges of near-equal cost, where row i costs

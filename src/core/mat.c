@@ -163,6 +163,14 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
     if (!lc_format_supports(format, LC_LAYOUT_COLS))
         return lci_error(LC_ERR_UNSUPPORTED, "lc_mat_convert: format %s is not available",
                          lc_format_name(format));
+    if (format == LC_FORMAT_DENSE && density == 0) {
+        // Lossless to dense: copy every entry (signs of zeros included) directly.
+        lc_mat *res = NULL;
+        if ((st = lci_dense_from_mat(&res, a))) return st;
+        *out = res;
+        lci_error_clear();
+        return LC_OK;
+    }
     lci_csr_view v = {0}, pruned = {0};
     if ((st = a->vt->to_csr(a, density > 0, &v))) return st;
     if (density > 0) {

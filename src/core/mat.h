@@ -66,6 +66,8 @@ lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v);
 lc_status lci_coo_from_csr(lc_mat **out, const lci_csr_view *v);
 lc_status lci_csr_from_csr(lc_mat **out, const lci_csr_view *v);
 
+// A dense copy of any matrix (every entry, -0 included), without a CSR detour.
+lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a);
 // A dense matrix that borrows the caller's array (no copy); free it with lci_dense_unwrap.
 lc_status lci_dense_wrap(lc_mat **out, int64_t m, int64_t k, const float *a, int64_t lda);
 void lci_dense_unwrap(lc_mat *a);
@@ -73,6 +75,13 @@ void lci_dense_unwrap(lc_mat *a);
 // Canonicalises CSR arrays in place: columns sorted within each row (stable, so duplicates
 // keep input order) and duplicates summed in that order; ptr[1..m] is updated.
 lc_status lci_rows_canonicalise(int64_t m, int64_t *ptr, int32_t *col, float *val);
+// Canonicalises COO triplets in place: sorted by row, then column (stable, radix), duplicates
+// summed in input order; *nnz gets the new count. Memory is O(nnz) whatever the row count, so
+// a tall matrix with few entries costs nothing per row.
+lc_status lci_triplets_canonicalise(int64_t *nnz, int32_t *row, int32_t *col, float *val);
+// A COO matrix from valid triplets (copied, then canonicalised as above).
+lc_status lci_coo_from_triplets(lc_mat **out, int64_t m, int64_t k, int64_t nnz, const int32_t *row,
+                                const int32_t *col, const float *val);
 
 // Keeps round(density·m·k) entries of largest magnitude of a canonical view (ties to the lower
 // row-major index) into a new owned view.
@@ -83,6 +92,7 @@ typedef enum lci_kernel_id {
     LCI_KERNEL_CSR_MM = 0,  // lci_csr_mm_fn
     LCI_KERNEL_CSR_MV,      // lci_csr_mv_fn
     LCI_KERNEL_CSR_TILE_MM, // lci_csr_tile_fn
+    LCI_KERNEL_CSR_SELL_MV, // lci_csr_sell_fn
     LCI_KERNEL_STREAM,      // lci_stream_fn
     LCI_KERNEL_COUNT
 } lci_kernel_id;

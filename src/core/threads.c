@@ -46,3 +46,18 @@ void lci_parallel(int parts, void (*fn)(void *ctx, int part), void *ctx) {
     for (int p = 0; p < parts; p++) fn(ctx, p);
 #endif
 }
+
+void lci_parallel_blas(int parts, void (*fn)(void *ctx, int part), void *ctx) {
+#ifdef _OPENMP
+    // Two threads at least, so the region is active even for one part: OpenBLAS's OpenMP build
+    // then runs serially, and a BLAS result depends only on the block it was given.
+    int team = parts < 2 ? 2 : parts;
+#pragma omp parallel num_threads(team)
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        for (int p = t; p < parts; p += nt) fn(ctx, p);
+    }
+#else
+    for (int p = 0; p < parts; p++) fn(ctx, p);
+#endif
+}

@@ -113,24 +113,17 @@ lc_status lci_mtx_read_header(lci_input *in, lci_mtx_header *h) {
         return lci_input_error_line(in, LC_ERR_FORMAT, "a %s matrix must be square, not %lld×%lld",
                                     h->symmetry == LCI_MTX_SKEW ? "skew-symmetric" : "symmetric",
                                     (long long)h->m, (long long)h->k);
-    // Both fit int32, so these products fit int64. Symmetric coordinate files may list entries
-    // of either triangle; a skew-symmetric one has no diagonal.
-    int64_t n2 = h->m, most;
+    // Both fit int32, so these products fit int64. An array file holds exactly its stored
+    // triangle (a skew-symmetric one has no diagonal).
+    int64_t n2 = h->m;
     if (h->array) {
-        most = h->symmetry == LCI_MTX_GENERAL     ? h->m * h->k
-               : h->symmetry == LCI_MTX_SYMMETRIC ? n2 * (n2 + 1) / 2
-                                                  : n2 * (n2 - (n2 > 0)) / 2;
-        h->entries = most;
+        h->entries = h->symmetry == LCI_MTX_GENERAL     ? h->m * h->k
+                     : h->symmetry == LCI_MTX_SYMMETRIC ? n2 * (n2 + 1) / 2
+                                                        : n2 * (n2 - (n2 > 0)) / 2;
     } else {
-        most = h->symmetry == LCI_MTX_SKEW ? n2 * n2 - n2 : h->m * h->k;
+        // No limit from the shape: duplicate entries are allowed (they are summed). The bytes
+        // that follow bound the count below, and storage grows only with entries actually read.
         if ((st = parse_size(in, t[2], "entry count", INT64_MAX, &h->entries))) return st;
-        if (h->entries > most)
-            return lci_input_error_line(in, LC_ERR_FORMAT,
-                                        "%lld entries announced, more than the %lld a %lld×%lld "
-                                        "%smatrix can hold",
-                                        (long long)h->entries, (long long)most, (long long)h->m,
-                                        (long long)h->k,
-                                        h->symmetry == LCI_MTX_SKEW ? "skew-symmetric " : "");
     }
     // Each entry takes at least "i j v\n" (coordinate), "i j\n" (pattern) or "v\n" (array)
     // bytes, the last one without its newline.

@@ -141,16 +141,41 @@ static lc_status from_view(lc_format format, const lci_csr_view *v, lc_mat **out
     return st;
 }
 
-// Coordinate entries (mirrored when symmetric) bucketed by row in input order, then sorted and
-// summed by the canonicalisation every constructor uses.
+// COO: the entries plus their mirror images as triplets, sorted and summed without any per-row
+// array (a tall matrix with few entries stays small).
+static lc_status build_triplets(const lci_mtx_header *h, entries *e, int64_t total, float sign,
+                                lc_mat **out) {
+    entries t = {0};
+    lc_status st;
+    if ((st = lci_alloc_array((void **)&t.row, (size_t)total, 4, "COO rows")) ||
+        (st = lci_alloc_array((void **)&t.col, (size_t)total, 4, "COO columns")) ||
+        (st = lci_alloc_array((void **)&t.val, (size_t)total, 4, "COO values"))) {
+        entries_free(&t);
+        return st;
+    }
+    for (int64_t p = 0; p < e->n; p++) {
+        int32_t r = e->row[p], c = e->col[p];
+        t.row[t.n] = r, t.col[t.n] = c, t.val[t.n++] = e->val[p];
+        if (h->symmetry != LCI_MTX_GENERAL && r != c)
+            t.row[t.n] = c, t.col[t.n] = r, t.val[t.n++] = sign * e->val[p];
+    }
+    entries_free(e);
+    st = lci_coo_from_triplets(out, h->m, h->k, t.n, t.row, t.col, t.val);
+    entries_free(&t);
+    return st;
+}
+
+// CSR and dense: coordinate entries (mirrored when symmetric) bucketed by row in input order,
+// then sorted and summed by the canonicalisation every constructor uses.
 static lc_status build_coordinate(const lci_mtx_header *h, entries *e, lc_format format,
                                   lc_mat **out) {
     bool mirror = h->symmetry != LCI_MTX_GENERAL;
     float sign = h->symmetry == LCI_MTX_SKEW ? -1.0f : 1.0f;
     int64_t total = e->n;
     for (int64_t p = 0; p < e->n && mirror; p++) total += e->row[p] != e->col[p];
-    lci_csr_view v = {0};
     lc_status st;
+    if (format == LC_FORMAT_COO) return build_triplets(h, e, total, sign, out);
+    lci_csr_view v = {0};
     if ((st = lci_alloc_array(&v.owned[0], (size_t)h->m + 1, sizeof(int64_t), "row pointers")) ||
         (st = lci_alloc_array(&v.owned[1], (size_t)total, sizeof(int32_t), "column indices")) ||
         (st = lci_alloc_array(&v.owned[2], (size_t)total, sizeof(float), "values"))) {

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int lci_tokenize(const char *line, size_t len, lci_token *tok, int max) {
     int count = 0;
@@ -42,10 +43,37 @@ int lci_parse_i64(lci_token t, int64_t *out) {
     return 0;
 }
 
+// A decimal number as Matrix Market writes it: [+-] digits [. digits] [e [+-] digits] (at least
+// one digit before the exponent), or inf, infinity, nan in any case. strtod alone would also
+// take hexadecimal floats and "nan(...)".
+static bool decimal_syntax(const char *s, size_t len) {
+    size_t i = 0, digits = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+    const char *w = s + i;
+    size_t rest = len - i;
+    if ((rest == 3 && (strncasecmp(w, "inf", 3) == 0 || strncasecmp(w, "nan", 3) == 0)) ||
+        (rest == 8 && strncasecmp(w, "infinity", 8) == 0))
+        return true;
+    while (i < len && s[i] >= '0' && s[i] <= '9') i++, digits++;
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') i++, digits++;
+    }
+    if (digits == 0) return false;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+        size_t exp = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9') i++, exp++;
+        if (exp == 0) return false;
+    }
+    return i == len;
+}
+
 int lci_parse_f64(lci_token t, double *out) {
     // strtod needs a terminated string, and must not skip leading blanks of its own.
     char buf[128];
-    if (t.len == 0 || t.len >= sizeof buf) return 1;
+    if (t.len == 0 || t.len >= sizeof buf || !decimal_syntax(t.s, t.len)) return 1;
     memcpy(buf, t.s, t.len);
     buf[t.len] = '\0';
     char *end = NULL;

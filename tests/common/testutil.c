@@ -69,7 +69,7 @@ double tu_check(lc_layout layout, int64_t m, int64_t n, const float *y, int64_t 
 }
 
 // ---- failure-injecting allocator ----
-static int64_t tu_countdown = -1, tu_allocs = 0, tu_live_count = 0;
+static int64_t tu_countdown = -1, tu_allocs = 0, tu_live_count = 0, tu_largest = 0;
 
 static void *tu_alloc(size_t size, size_t alignment, void *ctx) {
     (void)ctx;
@@ -78,6 +78,7 @@ static void *tu_alloc(size_t size, size_t alignment, void *ctx) {
     size_t rounded = (size + alignment - 1) / alignment * alignment;
     void *p = aligned_alloc(alignment, rounded);
     if (p) tu_allocs++, tu_live_count++;
+    if ((int64_t)size > tu_largest) tu_largest = (int64_t)size;
     return p;
 }
 
@@ -91,6 +92,7 @@ void tu_alloc_install(void) {
     lc_allocator a = {tu_alloc, tu_free, NULL};
     tu_countdown = -1;
     tu_live_count = 0;
+    tu_largest = 0;
     lc_allocator_set(&a);
 }
 
@@ -105,6 +107,9 @@ int64_t tu_live(void) {
 }
 int64_t tu_alloc_count(void) {
     return tu_allocs;
+}
+int64_t tu_largest_alloc(void) {
+    return tu_largest;
 }
 
 int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx) {

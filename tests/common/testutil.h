@@ -47,6 +47,8 @@ void tu_alloc_uninstall(void);
 void tu_fail_after(int64_t k);
 int64_t tu_live(void);
 int64_t tu_alloc_count(void);
+// The largest request since tu_alloc_install.
+int64_t tu_largest_alloc(void);
 
 // Runs `call` with allocation k failing, for k = 0, 1, ... until it succeeds; asserts that
 // every failure returns LC_ERR_NOMEM, leaves no live allocation behind (after `cleanup`), and

@@ -11,11 +11,8 @@ static lc_status coo_mm(const lc_mat *mat, const lci_mm_args *g) {
 }
 
 static size_t coo_workspace(const lc_mat *a, lc_layout layout, int64_t n) {
-    (void)layout;
-    // One accumulator row of n floats.
-    size_t bytes;
-    if (a->m == 0 || lci_mul_size((size_t)n, sizeof(float), &bytes)) return a->m ? SIZE_MAX : 0;
-    return bytes;
+    (void)a, (void)layout, (void)n;
+    return 0;
 }
 
 static void coo_to_dense(const lc_mat *mat, float *out, int64_t ld) {
@@ -92,6 +89,25 @@ lc_status lci_coo_from_csr(lc_mat **out, const lci_csr_view *v) {
     return LC_OK;
 }
 
+lc_status lci_coo_from_triplets(lc_mat **out, int64_t m, int64_t k, int64_t nnz, const int32_t *row,
+                                const int32_t *col, const float *val) {
+    lci_coo *c = NULL;
+    lc_status st = coo_alloc(&c, m, k, nnz);
+    if (st) return st;
+    if (nnz > 0) {
+        memcpy(c->row, row, (size_t)nnz * sizeof *row);
+        memcpy(c->col, col, (size_t)nnz * sizeof *col);
+        memcpy(c->val, val, (size_t)nnz * sizeof *val);
+    }
+    // The arrays keep their allocation when duplicates merge.
+    if ((st = lci_triplets_canonicalise(&c->nnz, c->row, c->col, c->val))) {
+        coo_destroy(&c->base);
+        return st;
+    }
+    *out = &c->base;
+    return LC_OK;
+}
+
 lc_status lc_mat_create_coo(lc_mat **out, int64_t m, int64_t k, int64_t nnz, const int32_t *row,
                             const int32_t *col, const float *val) {
     lc_status st;
@@ -108,38 +124,8 @@ lc_status lc_mat_create_coo(lc_mat **out, int64_t m, int64_t k, int64_t nnz, con
                              "matrix",
                              (long long)p, row[p], col[p], (long long)m, (long long)k);
     }
-    // Bucket the triplets by row (stable), then canonicalise each row as CSR does.
-    lci_csr_view v = {0};
-    if ((st = lci_alloc_array(&v.owned[0], (size_t)m + 1, sizeof(int64_t), "row pointers")) ||
-        (st = lci_alloc_array(&v.owned[1], (size_t)nnz, sizeof(int32_t), "column indices")) ||
-        (st = lci_alloc_array(&v.owned[2], (size_t)nnz, sizeof(float), "values"))) {
-        lci_csr_view_release(&v);
-        return st;
-    }
-    int64_t *ptr = v.owned[0];
-    int32_t *vcol = v.owned[1];
-    float *vval = v.owned[2];
-    memset(ptr, 0, ((size_t)m + 1) * sizeof *ptr);
-    for (int64_t p = 0; p < nnz; p++) ptr[row[p] + 1]++;
-    for (int64_t i = 0; i < m; i++) ptr[i + 1] += ptr[i];
-    // ptr[i] walks as a fill cursor, then is restored by the shift below.
-    for (int64_t p = 0; p < nnz; p++) {
-        int64_t q = ptr[row[p]]++;
-        vcol[q] = col[p];
-        vval[q] = val[p];
-    }
-    for (int64_t i = m; i > 0; i--) ptr[i] = ptr[i - 1];
-    ptr[0] = 0;
-    if ((st = lci_rows_canonicalise(m, ptr, vcol, vval))) {
-        lci_csr_view_release(&v);
-        return st;
-    }
-    v.m = m, v.k = k, v.nnz = ptr[m];
-    v.ptr = ptr, v.col = vcol, v.val = vval;
     lc_mat *res = NULL;
-    st = lci_coo_from_csr(&res, &v);
-    lci_csr_view_release(&v);
-    if (st) return st;
+    if ((st = lci_coo_from_triplets(&res, m, k, nnz, row, col, val))) return st;
     *out = res;
     lci_error_clear();
     return LC_OK;

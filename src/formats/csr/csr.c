@@ -20,6 +20,15 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
                   (mat->m + 1) * (int64_t)sizeof(int64_t);
     // An optimised layout is read instead of the plain arrays (by the products it serves).
     if (c->tiles) info->bytes = info->extra_bytes = lci_csr_tiles_bytes(c->tiles);
+    if (c->sell) info->bytes = info->extra_bytes = lci_csr_sell_bytes(c->sell);
+}
+
+// Drops whatever optimised layout the matrix has.
+static void csr_unoptimize(lci_csr *c) {
+    lci_csr_tiles_free(c->tiles);
+    lci_csr_sell_free(c->sell);
+    c->tiles = NULL;
+    c->sell = NULL;
 }
 
 lc_status lci_csr_optimize_tiles(lc_mat *mat, int32_t width) {
@@ -28,15 +37,20 @@ lc_status lci_csr_optimize_tiles(lc_mat *mat, int32_t width) {
     // Build first, swap after: on failure the matrix keeps the layout it had.
     lc_status st = lci_csr_tiles_build(c, width, &t);
     if (st) return st;
-    lci_csr_tiles_free(c->tiles);
+    csr_unoptimize(c);
     c->tiles = t;
     return LC_OK;
 }
 
 static lc_status csr_optimize(lc_mat *mat, int64_t n_hint) {
     lci_csr *c = (lci_csr *)mat;
-    if (n_hint < LCI_CSR_SMALL_N) return LC_OK; // decode-sized: the plain layout for now
-    return lci_csr_optimize_tiles(mat, lci_csr_tiles_width(c));
+    if (n_hint >= LCI_CSR_SMALL_N) return lci_csr_optimize_tiles(mat, lci_csr_tiles_width(c));
+    lci_csr_sell *s = NULL;
+    lc_status st = lci_csr_sell_build(c, &s);
+    if (st) return st;
+    csr_unoptimize(c);
+    c->sell = s;
+    return LC_OK;
 }
 
 static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {
@@ -50,7 +64,7 @@ static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v
 
 static void csr_destroy(lc_mat *mat) {
     lci_csr *c = (lci_csr *)mat;
-    lci_csr_tiles_free(c->tiles);
+    csr_unoptimize(c);
     lci_free(c->ptr);
     lci_free(c->col);
     lci_free(c->val);

@@ -19,6 +19,24 @@ typedef struct lci_csr_tiles {
     float *val;          // nnz values, in the same order
 } lci_csr_tiles;
 
+// The decode layout lc_mat_optimize builds for n_hint < 8 (csr_sell.c): sliced ELLPACK with
+// slices of 16 rows (SELL-16-σ). Rows are sorted by length, longest first, within windows of
+// LCI_CSR_SELL_SIGMA rows, so a slice's rows have similar lengths; a slice stores its entries
+// column-major (entry j of its 16 rows side by side), padded to its longest row, so one vector
+// step covers 16 rows and no row pays a reduction. Padding is masked, never multiplied.
+#define LCI_CSR_SELL_C     16
+#define LCI_CSR_SELL_SIGMA 1024
+typedef struct lci_csr_sell {
+    int64_t slices;     // ceil(m / 16)
+    bool wide;          // 32-bit column indices (K > 65536), else 16-bit
+    int64_t *slice_ptr; // slices + 1, in steps of 16 entries: slice s is steps
+                        // slice_ptr[s] .. slice_ptr[s+1]-1, entry (step t, lane l) at 16·t + l
+    int32_t *len;       // 16 per slice: entries of each lane's row (0 for empty lanes)
+    int32_t *perm;      // 16 per slice: the row of each lane, -1 past the last row
+    void *idx;          // uint16_t (or int32_t when wide) column of each entry, 0 in padding
+    float *val;         // value of each entry, 0 in padding
+} lci_csr_sell;
+
 typedef struct lci_csr {
     lc_mat base;
     int64_t nnz;
@@ -26,6 +44,7 @@ typedef struct lci_csr {
     int32_t *col;         // nnz column indices, strictly increasing within a row
     float *val;           // nnz values
     lci_csr_tiles *tiles; // SpMM layout from lc_mat_optimize, or NULL
+    lci_csr_sell *sell;   // decode layout from lc_mat_optimize, or NULL (never both)
 } lci_csr;
 
 // Products with fewer vectors than this are "decode-sized" (SpMV class) for lc_mat_optimize.
@@ -78,6 +97,22 @@ int32_t lci_csr_tiles_width(const lci_csr *c);
 // Tiled apply (csr_tiles_mm.c) and its scratch bytes.
 lc_status lci_csr_tiles_mm(const lci_csr *c, const lci_mm_args *g);
 size_t lci_csr_tiles_workspace(const lci_csr *c, int64_t n);
+
+// SELL products for n < 8 vectors, slices [s0, s1): for each row r of a lane and vector v < n,
+// Y(r, v) = alpha·Σ_j val·x_v[idx] + beta·Y(r, v), the sum in column order; x_v = x + v·ldxv,
+// Y(r, v) = y[r·ys_r + v·ys_v]. beta = 0 never reads Y.
+typedef void (*lci_csr_sell_fn)(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n,
+                                const float *x, int64_t ldxv, float alpha, float beta, float *y,
+                                int64_t ys_r, int64_t ys_v);
+void lci_csr_sell_mv_ref(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n, const float *x,
+                         int64_t ldxv, float alpha, float beta, float *y, int64_t ys_r,
+                         int64_t ys_v);
+// The decode layout (csr_sell.c) and its apply (csr_sell_mm.c).
+lc_status lci_csr_sell_build(const lci_csr *c, lci_csr_sell **out);
+void lci_csr_sell_free(lci_csr_sell *s);
+int64_t lci_csr_sell_bytes(const lci_csr_sell *s);
+lc_status lci_csr_sell_mm(const lci_csr *c, const lci_mm_args *g);
+size_t lci_csr_sell_workspace(const lci_csr *c, lc_layout layout, int64_t n);
 
 // The apply driver (csr_mm.c).
 lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g);

@@ -136,9 +136,78 @@ void lci_csr_tile_mm_64_avx2(const int32_t *row, const int64_t *item_ptr, const 
     }
 }
 
+// SELL: a 16-row slice as two halves of 8 lanes; NV vectors share each index and value load.
+// Lanes past a row's length are masked: no gather, and the blend keeps their sum.
+static inline __attribute__((always_inline)) void
+sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t ldxv, float alpha,
+          float beta, float *y, int64_t ys_r, int64_t ys_v, const int NV) {
+    for (int64_t slice = s0; slice < s1; slice++) {
+        const int64_t t0 = s->slice_ptr[slice], t1 = s->slice_ptr[slice + 1];
+        for (int h = 0; h < 2; h++) {
+            const __m256i lens = _mm256_loadu_si256((const __m256i *)(s->len + slice * 16 + 8 * h));
+            __m256 acc[7];
+            for (int v = 0; v < NV; v++) acc[v] = _mm256_setzero_ps();
+            for (int64_t t = t0; t < t1; t++) {
+                const __m256 live =
+                    _mm256_castsi256_ps(_mm256_cmpgt_epi32(lens, _mm256_set1_epi32((int)(t - t0))));
+                const int64_t e = 16 * t + 8 * h;
+                const __m256i idx =
+                    s->wide ? _mm256_loadu_si256((const __m256i *)((const int32_t *)s->idx + e))
+                            : _mm256_cvtepu16_epi32(
+                                  _mm_loadu_si128((const __m128i *)((const uint16_t *)s->idx + e)));
+                const __m256 val = _mm256_loadu_ps(s->val + e);
+                for (int v = 0; v < NV; v++) {
+                    const __m256 xv =
+                        _mm256_mask_i32gather_ps(_mm256_setzero_ps(), x + v * ldxv, idx, live, 4);
+                    acc[v] = _mm256_blendv_ps(acc[v], _mm256_fmadd_ps(val, xv, acc[v]), live);
+                }
+            }
+            const int32_t *perm = s->perm + slice * 16 + 8 * h;
+            for (int v = 0; v < NV; v++) {
+                float out[8];
+                _mm256_storeu_ps(out, acc[v]);
+                for (int l = 0; l < 8; l++) {
+                    if (perm[l] < 0) continue;
+                    float *o = y + perm[l] * ys_r + v * ys_v;
+                    *o = beta == 0.0f ? alpha * out[l] : alpha * out[l] + beta * *o;
+                }
+            }
+        }
+    }
+}
+
+void lci_csr_sell_mv_8_avx2(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n,
+                            const float *x, int64_t ldxv, float alpha, float beta, float *y,
+                            int64_t ys_r, int64_t ys_v) {
+    switch (n) {
+    case 1:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 1);
+        break;
+    case 2:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 2);
+        break;
+    case 3:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 3);
+        break;
+    case 4:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 4);
+        break;
+    case 5:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 5);
+        break;
+    case 6:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 6);
+        break;
+    default:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 7);
+        break;
+    }
+}
+
 const lci_kernel lci_csr_kernels_avx2[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX2, "lci_csr_mm_32_avx2", (lci_fn)lci_csr_mm_32_avx2},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX2, "lci_csr_mv_8_avx2", (lci_fn)lci_csr_mv_8_avx2},
+    {LCI_KERNEL_CSR_SELL_MV, LC_ISA_AVX2, "lci_csr_sell_mv_8_avx2", (lci_fn)lci_csr_sell_mv_8_avx2},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX2, "lci_csr_tile_mm_64_avx2",
      (lci_fn)lci_csr_tile_mm_64_avx2},
     {0, 0, NULL, NULL},

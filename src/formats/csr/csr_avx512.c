@@ -116,9 +116,74 @@ void lci_csr_tile_mm_64_avx512(const int32_t *row, const int64_t *item_ptr, cons
     }
 }
 
+// SELL: one slice = 16 rows in the 16 lanes; NV vectors share each index and value load.
+// Lanes past a row's length are masked: their x is not gathered and their sum not touched.
+static inline __attribute__((always_inline)) void
+sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t ldxv, float alpha,
+          float beta, float *y, int64_t ys_r, int64_t ys_v, const int NV) {
+    for (int64_t slice = s0; slice < s1; slice++) {
+        const __m512i lens = _mm512_loadu_si512(s->len + slice * 16);
+        const int64_t t0 = s->slice_ptr[slice], t1 = s->slice_ptr[slice + 1];
+        __m512 acc[7];
+        for (int v = 0; v < NV; v++) acc[v] = _mm512_setzero_ps();
+        for (int64_t t = t0; t < t1; t++) {
+            const __mmask16 live = _mm512_cmpgt_epi32_mask(lens, _mm512_set1_epi32((int)(t - t0)));
+            const __m512i idx = s->wide ? _mm512_loadu_si512((const int32_t *)s->idx + 16 * t)
+                                        : _mm512_cvtepu16_epi32(_mm256_loadu_si256((
+                                              const __m256i *)((const uint16_t *)s->idx + 16 * t)));
+            const __m512 val = _mm512_loadu_ps(s->val + 16 * t);
+            for (int v = 0; v < NV; v++) {
+                const __m512 xv =
+                    _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, idx, x + v * ldxv, 4);
+                acc[v] = _mm512_mask3_fmadd_ps(val, xv, acc[v], live);
+            }
+        }
+        const int32_t *perm = s->perm + slice * 16;
+        for (int v = 0; v < NV; v++) {
+            float out[16];
+            _mm512_storeu_ps(out, acc[v]);
+            for (int l = 0; l < 16; l++) {
+                if (perm[l] < 0) continue;
+                float *o = y + perm[l] * ys_r + v * ys_v;
+                *o = beta == 0.0f ? alpha * out[l] : alpha * out[l] + beta * *o;
+            }
+        }
+    }
+}
+
+void lci_csr_sell_mv_16_avx512(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n,
+                               const float *x, int64_t ldxv, float alpha, float beta, float *y,
+                               int64_t ys_r, int64_t ys_v) {
+    switch (n) {
+    case 1:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 1);
+        break;
+    case 2:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 2);
+        break;
+    case 3:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 3);
+        break;
+    case 4:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 4);
+        break;
+    case 5:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 5);
+        break;
+    case 6:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 6);
+        break;
+    default:
+        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 7);
+        break;
+    }
+}
+
 const lci_kernel lci_csr_kernels_avx512[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX512, "lci_csr_mm_64_avx512", (lci_fn)lci_csr_mm_64_avx512},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX512, "lci_csr_mv_16_avx512", (lci_fn)lci_csr_mv_16_avx512},
+    {LCI_KERNEL_CSR_SELL_MV, LC_ISA_AVX512, "lci_csr_sell_mv_16_avx512",
+     (lci_fn)lci_csr_sell_mv_16_avx512},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX512, "lci_csr_tile_mm_64_avx512",
      (lci_fn)lci_csr_tile_mm_64_avx512},
     {0, 0, NULL, NULL},

@@ -12,8 +12,11 @@ static int64_t panel_ld(int64_t n) {
 size_t lci_csr_workspace(const lc_mat *a, lc_layout layout, int64_t n) {
     const lci_csr *c = (const lci_csr *)a;
     if (c->tiles && n >= LCI_CSR_SMALL_N) return lci_csr_tiles_workspace(c, n);
+    if (c->sell && n < LCI_CSR_SMALL_N) return lci_csr_sell_workspace(c, layout, n);
     size_t count, bytes;
-    if (n == 1)
+    if (n == 1 && layout == LC_LAYOUT_ROWS)
+        return 0; // x is one contiguous row
+    else if (n == 1)
         count = (size_t)a->k; // a contiguous copy of a strided x
     else if (layout == LC_LAYOUT_COLS)
         return 0;
@@ -92,6 +95,7 @@ static void pack_part(void *vjob, int part) {
 lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g) {
     const lci_csr *c = (const lci_csr *)a;
     if (c->tiles && g->n >= LCI_CSR_SMALL_N) return lci_csr_tiles_mm(c, g);
+    if (c->sell && g->n < LCI_CSR_SMALL_N) return lci_csr_sell_mm(c, g);
     csr_job job = {.c = c, .g = g, .x = g->x, .ldp = g->ldx};
     // One thread pays off from about 32k multiply-adds; row overhead counts as two entries.
     double work = (double)(c->nnz + 2 * a->m) * (double)g->n;

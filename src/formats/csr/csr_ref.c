@@ -45,9 +45,34 @@ void lci_csr_tile_mm_ref(const int32_t *row, const int64_t *item_ptr, const uint
     }
 }
 
+void lci_csr_sell_mv_ref(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n, const float *x,
+                         int64_t ldxv, float alpha, float beta, float *y, int64_t ys_r,
+                         int64_t ys_v) {
+    const int64_t C = LCI_CSR_SELL_C;
+    for (int64_t slice = s0; slice < s1; slice++) {
+        for (int64_t l = 0; l < C; l++) {
+            const int32_t r = s->perm[slice * C + l];
+            if (r < 0) continue;
+            const int64_t e0 = s->slice_ptr[slice] * C + l, len = s->len[slice * C + l];
+            for (int64_t v = 0; v < n; v++) {
+                const float *xv = x + v * ldxv;
+                float acc = 0.0f;
+                for (int64_t j = 0, e = e0; j < len; j++, e += C) {
+                    int64_t col =
+                        s->wide ? ((const int32_t *)s->idx)[e] : ((const uint16_t *)s->idx)[e];
+                    acc += s->val[e] * xv[col];
+                }
+                float *out = y + r * ys_r + v * ys_v;
+                *out = beta == 0.0f ? alpha * acc : alpha * acc + beta * *out;
+            }
+        }
+    }
+}
+
 const lci_kernel lci_csr_kernels_ref[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_GENERIC, "lci_csr_mm_ref", (lci_fn)lci_csr_mm_ref},
     {LCI_KERNEL_CSR_MV, LC_ISA_GENERIC, "lci_csr_mv_ref", (lci_fn)lci_csr_mv_ref},
+    {LCI_KERNEL_CSR_SELL_MV, LC_ISA_GENERIC, "lci_csr_sell_mv_ref", (lci_fn)lci_csr_sell_mv_ref},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_GENERIC, "lci_csr_tile_mm_ref", (lci_fn)lci_csr_tile_mm_ref},
     {0, 0, NULL, NULL},
 };

@@ -14,45 +14,69 @@ typedef struct lci_dense {
 
 static const lci_vtable dense_vtable;
 
+// Fixed blocks of rows × vectors, each one serial BLAS call: the blocks do not depend on the
+// thread count, so neither does any result.
+enum { BLOCK_M = 256, BLOCK_N = 2048 };
+
+typedef struct dense_job {
+    const lci_dense *d;
+    const lci_mm_args *g;
+    int64_t mblocks, blocks;
+    int parts;
+} dense_job;
+
+static void dense_block(const lci_dense *d, const lci_mm_args *g, int64_t i0, int64_t j0) {
+    const int mb = (int)(d->base.m - i0 < BLOCK_M ? d->base.m - i0 : BLOCK_M);
+    const int nb = (int)(g->n - j0 < BLOCK_N ? g->n - j0 : BLOCK_N), k = (int)d->base.k;
+    const float *a = d->a + i0 * d->lda;
+    const bool cols = g->layout == LC_LAYOUT_COLS;
+    // Element (i, j) of Y: cols layout y[i·ldy + j], rows layout y[j·ldy + i].
+    float *y = cols ? g->y + i0 * g->ldy + j0 : g->y + j0 * g->ldy + i0;
+    if (g->beta == 0.0f) {
+        // The BLAS may propagate NaN from Y when beta = 0; our contract says it must not.
+        for (int64_t r = 0; r < (cols ? mb : nb); r++)
+            memset(y + r * g->ldy, 0, (size_t)(cols ? nb : mb) * sizeof(float));
+    }
+    if (cols) {
+        const float *x = g->x + j0;
+        if (nb == 1)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, mb, k, g->alpha, a, (int)d->lda, x,
+                        (int)g->ldx, g->beta, y, (int)g->ldy);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mb, nb, k, g->alpha, a,
+                        (int)d->lda, x, (int)g->ldx, g->beta, y, (int)g->ldy);
+    } else {
+        const float *x = g->x + j0 * g->ldx;
+        if (nb == 1)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, mb, k, g->alpha, a, (int)d->lda, x, 1, g->beta,
+                        y, 1);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, mb, k, g->alpha, x,
+                        (int)g->ldx, a, (int)d->lda, g->beta, y, (int)g->ldy);
+    }
+}
+
+static void dense_part(void *vjob, int part) {
+    const dense_job *j = vjob;
+    for (int64_t b = part; b < j->blocks; b += j->parts)
+        dense_block(j->d, j->g, (b % j->mblocks) * BLOCK_M, (b / j->mblocks) * BLOCK_N);
+}
+
 static lc_status dense_mm(const lc_mat *mat, const lci_mm_args *g) {
     const lci_dense *d = (const lci_dense *)mat;
     if (lci_isa() == LC_ISA_GENERIC) {
         lci_dense_mm_ref(d->a, d->lda, mat->m, mat->k, g);
         return LC_OK;
     }
-    int m = (int)mat->m, k = (int)mat->k;
-    if (g->ldx > INT32_MAX || g->ldy > INT32_MAX)
+    if (g->ldx > INT32_MAX || g->ldy > INT32_MAX || d->lda > INT32_MAX)
         return lci_error(LC_ERR_UNSUPPORTED, "dense: leading dimensions above INT32_MAX are "
                                              "beyond CBLAS");
-    // The BLAS may propagate NaN from Y when beta = 0; our contract says it must not.
-    float beta = g->beta;
-    if (beta == 0.0f) {
-        bool cols = g->layout == LC_LAYOUT_COLS;
-        int64_t rows = cols ? mat->m : g->n, len = cols ? g->n : mat->m;
-        for (int64_t r = 0; r < rows; r++) memset(g->y + r * g->ldy, 0, (size_t)len * 4);
-    }
-    // CBLAS takes int sizes: split n so each call stays in range.
-    const int64_t chunk = INT32_MAX / 2;
-    for (int64_t j0 = 0; j0 < g->n; j0 += chunk) {
-        int nb = (int)(g->n - j0 < chunk ? g->n - j0 : chunk);
-        if (g->layout == LC_LAYOUT_COLS) {
-            if (nb == 1)
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda,
-                            g->x + j0, (int)g->ldx, beta, g->y + j0, (int)g->ldy);
-            else
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, nb, k, g->alpha, d->a,
-                            (int)d->lda, g->x + j0, (int)g->ldx, beta, g->y + j0, (int)g->ldy);
-        } else {
-            const float *x = g->x + j0 * g->ldx;
-            float *y = g->y + j0 * g->ldy;
-            if (nb == 1)
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, g->alpha, d->a, (int)d->lda, x, 1,
-                            beta, y, 1);
-            else
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, m, k, g->alpha, x,
-                            (int)g->ldx, d->a, (int)d->lda, beta, y, (int)g->ldy);
-        }
-    }
+    dense_job job = {.d = d, .g = g, .mblocks = (mat->m + BLOCK_M - 1) / BLOCK_M};
+    job.blocks = job.mblocks * ((g->n + BLOCK_N - 1) / BLOCK_N);
+    // A thread pays off from about a million multiply-adds.
+    int parts = lci_threads_for((double)mat->m * (double)mat->k * (double)g->n, 1 << 20);
+    job.parts = parts > job.blocks ? (int)job.blocks : parts;
+    lci_parallel_blas(job.parts, dense_part, &job);
     return LC_OK;
 }
 
@@ -168,6 +192,15 @@ lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v) {
     for (int64_t i = 0; i < v->m; i++)
         for (int64_t p = v->ptr[i]; p < v->ptr[i + 1]; p++)
             d->a[i * d->lda + v->col[p]] = v->val[p];
+    *out = &d->base;
+    return LC_OK;
+}
+
+lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a) {
+    lci_dense *d = NULL;
+    lc_status st = dense_alloc(&d, a->m, a->k);
+    if (st) return st;
+    if (a->m > 0 && a->k > 0) a->vt->to_dense(a, d->a, d->lda);
     *out = &d->base;
     return LC_OK;
 }
