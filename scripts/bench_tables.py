@@ -2,7 +2,8 @@
 # bench_tables.py: markdown tables from lacuna-bench/1 JSON lines (lacuna bench ... --json,
 # lacuna report --json FILE), so the figures in docs/ are generated, never typed.
 """usage:
-  bench_tables.py KIND FILE...        print one table (KIND: paradox, mm, stream)
+  bench_tables.py KIND FILE...        print one table (KIND: paradox, mm, stream, peers,
+                                      paradox-peers)
   bench_tables.py --update DOC.md     regenerate every table block of DOC.md in place
   bench_tables.py --check DOC.md      exit 1 when a block of DOC.md is out of date
 
@@ -10,7 +11,8 @@ A table block in a markdown file is
   <!-- table: KIND FILE... -->
   (generated lines)
   <!-- end table -->
-with FILE paths relative to the markdown file. FILE '-' reads standard input (KIND mode)."""
+with FILE paths relative to the markdown file (a block whose FILE does not exist yet holds a
+placeholder line). FILE '-' reads standard input (KIND mode)."""
 import json
 import math
 import os
@@ -124,7 +126,142 @@ def stream(rows):
                  ["---:", "---:", "---", "---", "---:", "---:", "---:", "---:"], body)
 
 
-KINDS = {"paradox": paradox, "mm": mm, "stream": stream}
+# ---- lacuna beside its peers (bench/peers.sh) ----
+
+PEERS = ("scipy", "eigen", "librsb")
+
+
+def matrix_name(d):
+    """The matrix of a line: its "matrix" field, else what lacuna bench mm names it."""
+    if d.get("matrix"):
+        return d["matrix"]
+    p = d.get("params", {})
+    if p.get("mtx"):
+        base = os.path.basename(p["mtx"])
+        base = base[:-3] if base.endswith(".gz") else base
+        return base[:-4] if base.endswith(".mtx") else base
+    law = f"-a{p['exponent']:g}" if p.get("pattern") == "powerlaw" else ""
+    return (f"{p.get('pattern', 'uniform')}-{d['m']}x{d['k']}-d{p.get('density', 0):g}{law}"
+            f"-s{p.get('seed', 1)}")
+
+
+def cases(rows):
+    """(matrix, n, threads) -> {"plain", "opt": lacuna lines, peer name: peer line}, in the
+    order the cases first appear; a later line replaces an earlier one. Every line of a case
+    must count the same nonzeros (the same matrix), or the table would compare different
+    products."""
+    out = {}
+    for d in rows:
+        if d.get("op") == "mm" and d.get("format") == "csr" and d.get("layout", "cols") == "cols":
+            side = "opt" if d.get("optimized") else "plain"
+        elif d.get("op") == "peer" and d.get("peer") in PEERS:
+            side = d["peer"]
+        else:
+            continue
+        key = (matrix_name(d), d["n"], d["threads"])
+        out.setdefault(key, {})[side] = d
+    for key, c in out.items():
+        nnz = {d["nnz"] for d in c.values()}
+        if len(nnz) > 1:
+            sys.exit(f"bench_tables: {key[0]} n={key[1]}: the lines count different nonzeros "
+                     f"{sorted(nnz)}: not the same matrix")
+    return out
+
+
+def lacuna_line(c):
+    """The lacuna measurement a case is judged by: the optimised one when there is one."""
+    return c.get("opt") or c.get("plain")
+
+
+def best_peer(c):
+    timed = [(c[p]["time_s"], p) for p in PEERS if p in c and c[p].get("time_s")]
+    return min(timed) if timed else (None, None)
+
+
+def peer_ms(d):
+    """Milliseconds; † when the peer ran fewer threads than asked (threads_used)."""
+    if not d:
+        return "—"
+    used = d.get("threads_used")
+    return ms(d["time_s"]) + ("†" if used is not None and 0 < used < d["threads"] else "")
+
+
+def percent(fraction):
+    """50%, 99.6%, 99.95%: enough digits that only a full matrix reads 0% or 100%."""
+    digits = 3
+    while digits < 8 and f"{100 * fraction:.{digits}g}" in ("100", "0") and 0 < fraction < 1:
+        digits += 1
+    return f"{100 * fraction:.{digits}g}%"
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def peers(rows):
+    """One row per case: lacuna (plain / optimised), dense OpenBLAS, each sparse peer, and
+    lacuna's speedup over dense and over the best sparse peer (> 1: lacuna is faster)."""
+    body = []
+    for (name, n, threads), c in cases(rows).items():
+        lac = lacuna_line(c)
+        if not lac:
+            continue
+        best_t, best = best_peer(c)
+        plain, opt = c.get("plain"), c.get("opt")
+        body.append([name, percent(lac["sparsity"]), str(lac["nnz"]), str(n), str(threads),
+                     f"{ms(plain and plain['time_s'])} / {ms(opt and opt['time_s'])}",
+                     ms(lac["dense_time_s"]), times(ratio(lac["dense_time_s"], lac["time_s"])),
+                     *(peer_ms(c.get(p)) for p in PEERS), best or "—",
+                     times(ratio(best_t, lac["time_s"]))])
+    return table(["matrix", "sparsity", "nnz", "n", "threads", "lacuna ms (plain / opt)",
+                  "dense ms", "lacuna vs dense", "scipy ms", "eigen ms", "librsb ms",
+                  "best peer", "lacuna vs best peer"],
+                 ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:",
+                  "---:", "---", "---:"], body)
+
+
+def paradox_peers(rows):
+    """The sparsity paradox with the peers: speedup over dense OpenBLAS (dense_time_s of the
+    lacuna line, same run) of lacuna and of the best sparse peer, at n = 1 and n = 256, on the
+    uniform random matrices, per thread count."""
+    cells = {}
+    for (name, n, threads), c in cases(rows).items():
+        lac = lacuna_line(c)
+        if (not lac or lac.get("op") != "mm" or n not in (1, 256) or lac["params"].get("mtx")
+                or lac["params"].get("pattern", "uniform") != "uniform"):
+            continue
+        pct = round(100 * lac["sparsity"])
+        if pct in PARADOX_SPARSITY:
+            cells[(threads, pct, n)] = c
+
+    def lacuna_cell(c):
+        lac = c and lacuna_line(c)
+        return times(lac and ratio(lac["dense_time_s"], lac["time_s"]))
+
+    def peer_cell(c):
+        if not c:
+            return "—"
+        best_t, best = best_peer(c)
+        s = times(ratio(lacuna_line(c)["dense_time_s"], best_t))
+        return s if s == "—" else f"{s} ({best})"
+
+    body = []
+    for threads in sorted({k[0] for k in cells}):
+        for pct in PARADOX_SPARSITY:
+            one, wide = cells.get((threads, pct, 1)), cells.get((threads, pct, 256))
+            if not one and not wide:
+                continue
+            any_ = lacuna_line(one or wide)
+            body.append([f"{pct}%", str(threads), times(any_["theoretical_speedup"]),
+                         times(CHAPTER_ACTUAL.get(pct)), lacuna_cell(one), lacuna_cell(wide),
+                         peer_cell(one), peer_cell(wide)])
+    return table(["sparsity", "threads", "theoretical speedup", "chapter 10.1 actual",
+                  "lacuna n=1", "lacuna n=256", "best peer n=1", "best peer n=256"],
+                 ["---:"] * 8, body)
+
+
+KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
+         "paradox-peers": paradox_peers}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 
@@ -143,7 +280,15 @@ def update(doc, check):
         text = f.read()
 
     def repl(m):
-        paths = [os.path.join(base, p) for p in m.group(3).split()]
+        names = m.group(3).split()
+        missing = [p for p in names if not os.path.exists(os.path.join(base, p))]
+        if missing:
+            # A table whose measurements are not committed yet (make peers writes them):
+            # a placeholder, so the document stays consistent until they are.
+            print(f"bench_tables: {doc}: no {', '.join(missing)} yet", file=sys.stderr)
+            return (m.group(1) + f"*(no measurements yet: {', '.join(missing)} is not in the "
+                    "repository)*\n" + m.group(5))
+        paths = [os.path.join(base, p) for p in names]
         return m.group(1) + render(m.group(2), paths) + m.group(5)
 
     new, count = BLOCK.subn(repl, text)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # tool_test.sh TOOL SRC BUILD: runs the lacuna command on small cases: bench mm (every format
-# and layout, --mtx, n = 1, --cold, --isa, threads), bench stream, report, convert round trips
-# (mtx -> npy -> mtx, gzip input); checks the JSON with ../shared/tools/check-bench-json and
-# that bad options fail with one "lacuna: ..." line.
+# and layout, --mtx, n = 1, --cold, --isa, threads, --pattern powerlaw, --optimize), gen (the
+# matrix bench mm uses, deterministic), bench stream, report, convert round trips (mtx -> npy ->
+# mtx, gzip input); checks the JSON with ../shared/tools/check-bench-json, the peers tables of
+# scripts/bench_tables.py on lines made from it, and that bad options fail with one
+# "lacuna: ..." line.
 set -eu
 tool=$1 src=$2 build=$3
 check=$src/../shared/tools/check-bench-json
@@ -27,19 +29,88 @@ mm --m 300 --k 700 --n 1 --density 0.05
 mm --m 257 --k 129 --n 65 --density 0.3 --cold --threads 1
 mm --m 200 --k 200 --n 33 --density 1 --isa generic --layout rows
 mm --m 100 --k 5000 --n 3 --density 0.001 --seed 7
+mm --m 300 --k 200 --n 8 --density 0.1 --pattern powerlaw --threads 1
+mm --m 300 --k 200 --n 8 --density 0.1 --pattern powerlaw --exponent 2 --threads 2
+mm --m 512 --k 512 --n 64 --density 0.1 --optimize
+mm --m 512 --k 512 --n 64 --density 0.1 --optimize --layout rows --threads 1
+mm --mtx "$data/olm1000.mtx" --n 1 --optimize
+mm --m 200 --k 200 --n 16 --density 0.2 --format coo --optimize
 nmm=$(grep -c '"op":"mm"' "$json")
-[ "$nmm" -eq 12 ] || fail "expected 12 mm lines, got $nmm"
+[ "$nmm" -eq 18 ] || fail "expected 18 mm lines, got $nmm"
 
-# Exact density: round(0.1·512·512) = 26214 entries, whatever the format.
-[ "$(grep -c '"nnz":26214,' "$json")" -eq 4 ] || fail "random CSR/COO should hold 26214 entries"
+# Exact density: round(0.1·512·512) = 26214 entries, whatever the format (4 lines, and the
+# two --optimize ones).
+[ "$(grep -c '"nnz":26214,' "$json")" -eq 6 ] || fail "random CSR/COO should hold 26214 entries"
 grep -q '"isa":"generic"' "$json" || fail "--isa generic not reported"
 grep -q '"cold":true' "$json" || fail "--cold not reported"
 grep -q '"dense_time_s":null' "$json" && fail "dense peer missing on a small case"
+# Power law: exact count, pattern and exponent in params, the matrix named after them.
+[ "$(grep -c '"pattern":"powerlaw".*"nnz":6000,' "$json")" -eq 2 ] || fail "power-law lines"
+grep -q '"exponent":2,' "$json" || fail "--exponent not reported"
+grep -q '"matrix":"powerlaw-300x200-d0.1-a1.2-s1"' "$json" || fail "power-law matrix name"
+grep -q '"matrix":"olm1000"' "$json" || fail "file matrix name"
+# --optimize: reported with its time and extra memory; absent otherwise.
+[ "$(grep -c '"optimized":true,"optimize_s":[0-9.e-]*,"bytes":[0-9]*,"extra_bytes":[0-9]*' \
+    "$json")" -eq 4 ] || fail "--optimize lines lack optimize_s, bytes or extra_bytes"
+[ "$(grep -c '"optimized":false,"bytes"' "$json")" -eq 14 ] || fail "plain lines"
+grep '"optimized":false' "$json" | grep -q optimize_s && fail "optimize_s without --optimize"
 
 # Same seed, same matrix: the byte counts of two runs agree.
 a=$("$tool" bench mm --m 64 --k 64 --n 4 --reps 1 --json --seed 3 | grep -o '"nnz":[0-9]*')
 b=$("$tool" bench mm --m 64 --k 64 --n 4 --reps 1 --json --seed 3 | grep -o '"nnz":[0-9]*')
 [ "$a" = "$b" ] || fail "random matrix not deterministic"
+
+# ---- gen: the matrix bench mm uses, as Matrix Market ----
+g=$work/gen
+mkdir -p "$g"
+spec="--m 300 --k 200 --density 0.1 --pattern powerlaw --seed 5"
+# shellcheck disable=SC2086
+p1=$("$tool" gen $spec "$g") || fail "gen into a directory"
+[ "$p1" = "$g/powerlaw-300x200-d0.1-a1.2-s5.mtx" ] || fail "gen wrote $p1"
+# shellcheck disable=SC2086
+p2=$("$tool" gen $spec "$g/again.mtx") || fail "gen into a file"
+cmp -s "$p1" "$p2" || fail "gen is not deterministic"
+"$tool" gen --m 300 --k 200 --density 0.1 --pattern powerlaw --seed 6 "$g/other.mtx" >/dev/null
+cmp -s "$p1" "$g/other.mtx" && fail "gen ignores the seed"
+sed -n 2p "$p1" | grep -qx '300 200 6000' || fail "gen size line: $(sed -n 2p "$p1")"
+"$tool" gen --m 64 --k 48 --density 0.25 "$g/u.mtx" >/dev/null || fail "gen uniform"
+sed -n 2p "$g/u.mtx" | grep -qx '64 48 768' || fail "gen uniform size line"
+# bench mm reading the file measures the same matrix as bench mm generating it: same count,
+# and the random name is the file's name.
+# shellcheck disable=SC2086
+from_spec=$("$tool" bench mm $spec --n 4 --reps 1 --json) || fail "bench mm $spec"
+from_file=$("$tool" bench mm --mtx "$p1" --n 4 --reps 1 --json) || fail "bench mm --mtx $p1"
+nnz_of() { echo "$1" | grep -o '"nnz":[0-9]*'; }
+[ "$(nnz_of "$from_spec")" = "$(nnz_of "$from_file")" ] || fail "gen file and bench mm differ"
+echo "$from_spec" | grep -q '"matrix":"powerlaw-300x200-d0.1-a1.2-s5"' || fail "bench mm name"
+echo "$from_file" | grep -q '"matrix":"powerlaw-300x200-d0.1-a1.2-s5"' || fail "file name"
+"$tool" convert "$p1" "$g/p.npy" >/dev/null || fail "convert a gen file"
+
+# ---- the peers tables (scripts/bench_tables.py) on lines made from a real one ----
+tables=$src/scripts/bench_tables.py
+echo "$from_spec" >"$g/case.jsonl"
+python3 - "$g/case.jsonl" <<'EOF' || fail "cannot make peer lines"
+import json, sys
+path = sys.argv[1]
+d = json.loads(open(path).read())
+opt = dict(d, optimized=True, optimize_s=0.001, time_s=d["time_s"] / 2)
+with open(path, "a") as f:
+    f.write(json.dumps(opt) + "\n")
+    for name, scale, used in (("scipy", 3.0, 1), ("eigen", 2.0, d["threads"]), ("librsb", 4.0, 1)):
+        f.write(json.dumps({"schema": "lacuna-bench/1", "op": "peer", "peer": name,
+                            "matrix": d["matrix"], "m": d["m"], "k": d["k"], "n": d["n"],
+                            "nnz": d["nnz"], "sparsity": d["sparsity"], "threads": d["threads"],
+                            "threads_used": used, "time_s": d["time_s"] * scale}) + "\n")
+EOF
+python3 "$tables" peers "$g/case.jsonl" >"$g/peers.md" || fail "peers table"
+grep -q '^| powerlaw-300x200-d0.1-a1.2-s5 | 90% | 6000 | 4 | .* | eigen | 4× |$' "$g/peers.md" ||
+    fail "peers table row: $(cat "$g/peers.md")"
+python3 "$tables" paradox-peers "$g/case.jsonl" >/dev/null || fail "paradox-peers table"
+tail -n 1 "$g/case.jsonl" | sed 's/"nnz": *6000/"nnz": 5999/' >"$g/other.jsonl"
+cat "$g/other.jsonl" >>"$g/case.jsonl"
+if python3 "$tables" peers "$g/case.jsonl" >/dev/null 2>&1; then
+    fail "peers table accepted lines of different matrices"
+fi
 
 # ---- bench stream, report ----
 "$tool" bench stream --size-mb 8 --reps 3 --json >>"$json" || fail "bench stream"
@@ -94,6 +165,19 @@ bad bench mm --m 12abc
 bad bench mm --mtx "$work/missing.mtx"
 bad bench mm --mtx "$data/olm1000.mtx" --density 0.5
 bad bench mm --m 8 --k 8 --density 0.001
+bad bench mm --pattern zipf
+bad bench mm --exponent 2
+bad bench mm --pattern powerlaw --exponent -1
+bad bench mm --pattern powerlaw --exponent 9
+bad bench mm --mtx "$data/olm1000.mtx" --pattern powerlaw
+bad bench mm --optimize=yes
+bad gen
+bad gen "$work/x.txt"
+bad gen --density 2 "$work/x.mtx"
+bad gen --exponent 1 "$work/x.mtx"
+bad gen --bogus "$work/x.mtx"
+bad gen "$work/x.mtx" "$work/y.mtx"
+bad gen --m 10 --k 10 "$work/missing-dir/x.mtx"
 bad bench stream --size-mb 0
 bad bench stream --fast
 bad convert "$work/a.npy"

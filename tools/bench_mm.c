@@ -11,7 +11,8 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     const struct lc_mat_info *in = &r->info;
     double mk = (double)r->m * (double)r->k, n = (double)r->n, t = r->t.median_s;
     double speedup = tool_mm_speedup(r), theory = tool_mm_theoretical(r);
-    // Bytes of one apply: A as executed, X read, Y written (beta = 0: Y is not read).
+    // Bytes of one apply: A as executed (after lc_mat_optimize when it ran), X read, Y written
+    // (beta = 0: Y is not read).
     double bytes = (double)in->bytes + ((double)r->k + (double)r->m) * n * sizeof(float);
     tool_json j;
     tool_json_begin(&j);
@@ -22,10 +23,13 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     if (o->mtx) {
         tool_json_str(&j, "mtx", o->mtx);
     } else {
-        tool_json_num(&j, "density", o->density);
-        tool_json_int(&j, "seed", (int64_t)o->seed);
+        tool_json_str(&j, "pattern", tool_pattern_name(o->rnd.pattern));
+        tool_json_num(&j, "density", o->rnd.density);
+        if (o->rnd.pattern == TOOL_PATTERN_POWERLAW) tool_json_num(&j, "exponent", o->rnd.exponent);
+        tool_json_int(&j, "seed", (int64_t)o->rnd.seed);
     }
     tool_json_close(&j);
+    tool_json_str(&j, "matrix", r->matrix);
     tool_json_int(&j, "m", r->m);
     tool_json_int(&j, "k", r->k);
     tool_json_int(&j, "n", r->n);
@@ -45,6 +49,10 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_num(&j, "time_s", t);
     tool_json_num(&j, "time_min_s", r->t.min_s);
     tool_json_num(&j, "time_p90_s", r->t.p90_s);
+    tool_json_bool(&j, "optimized", o->optimize);
+    if (o->optimize) tool_json_num(&j, "optimize_s", r->optimize_s);
+    tool_json_int(&j, "bytes", in->bytes);
+    tool_json_int(&j, "extra_bytes", in->extra_bytes);
     tool_json_num(&j, "dense_time_s", r->has_dense ? r->dense_t.median_s : NAN);
     tool_json_num(&j, "speedup", speedup);
     tool_json_num(&j, "theoretical_speedup", theory);
@@ -68,7 +76,12 @@ static void print_summary(const tool_mm_opts *o, const tool_mm_result *r) {
     if (o->mtx)
         printf("  matrix    %s\n", o->mtx);
     else
-        printf("  matrix    random, seed %llu\n", (unsigned long long)o->seed);
+        printf("  matrix    random %s (%s)\n", tool_pattern_name(o->rnd.pattern), r->matrix);
+    if (o->optimize)
+        printf("  optimize  lc_mat_optimize(A, %lld): %.4g ms, %lld extra bytes; A reads %lld "
+               "bytes per apply\n",
+               (long long)r->n, r->optimize_s * 1e3, (long long)in->extra_bytes,
+               (long long)in->bytes);
     printf("  machine   %s, %d threads, isa %s (%s)\n", tool_cpu_name(), r->threads, r->isa,
            r->kernel);
     printf("  blas      %s\n", r->blas);
@@ -105,7 +118,7 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
     tool_args a;
     const char *s;
     int64_t v;
-    bool shape = false;
+    bool shape = false, exponent = false;
     tool_args_init(&a, argc, argv, 2);
     while (tool_args_next(&a)) {
         if (tool_args_is(&a, "--format")) {
@@ -114,22 +127,11 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
                 tool_error("bench mm: unknown format '%s' (dense, coo, csr, ...)", s);
                 return false;
             }
-        } else if (tool_args_is(&a, "--density")) {
-            if (!tool_args_double(&a, &o->density)) return false;
-            if (!(o->density > 0 && o->density <= 1)) {
-                tool_error("bench mm: --density %g is outside (0, 1]", o->density);
-                return false;
-            }
-            shape = true;
-        } else if (tool_args_is(&a, "--m") || tool_args_is(&a, "--k") || tool_args_is(&a, "--n")) {
-            char which = a.name[2];
+        } else if (tool_random_is(&a)) {
+            if (!tool_random_option(&a, &o->rnd, &shape, &exponent)) return false;
+        } else if (tool_args_is(&a, "--n")) {
             if (!tool_args_int(&a, 1, INT32_MAX, &v)) return false;
-            if (which == 'm')
-                o->m = v, shape = true;
-            else if (which == 'k')
-                o->k = v, shape = true;
-            else
-                o->n = v;
+            o->n = v;
         } else if (tool_args_is(&a, "--layout")) {
             if (!(s = tool_args_value(&a))) return false;
             if (strcmp(s, "cols") == 0)
@@ -153,7 +155,10 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
             if (!tool_args_flag(&a)) return false;
             o->cold = true;
         } else if (tool_args_is(&a, "--seed")) {
-            if (!tool_args_u64(&a, &o->seed)) return false;
+            if (!tool_args_u64(&a, &o->rnd.seed)) return false;
+        } else if (tool_args_is(&a, "--optimize")) {
+            if (!tool_args_flag(&a)) return false;
+            o->optimize = true;
         } else if (tool_args_is(&a, "--isa")) {
             if (!(s = tool_args_value(&a)) || !parse_isa(s, &o->isa)) return false;
         } else if (tool_args_is(&a, "--mtx")) {
@@ -167,7 +172,12 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
         }
     }
     if (o->mtx && shape) {
-        tool_error("bench mm: --mtx gives the matrix; --m, --k and --density do not apply");
+        tool_error("bench mm: --mtx gives the matrix; --m, --k, --density, --pattern and "
+                   "--exponent do not apply");
+        return false;
+    }
+    if (exponent && o->rnd.pattern != TOOL_PATTERN_POWERLAW) {
+        tool_error("bench mm: --exponent applies to --pattern powerlaw only");
         return false;
     }
     if (!lc_format_supports(o->format, o->layout)) {

@@ -1,9 +1,8 @@
-// bench_mm_run.c: one `bench mm` measurement: Y = A·X (beta = 0) by lacuna in format F and by
-// CBLAS on the same matrix stored dense, same threads, same timing harness; then the error of
-// both against a double-precision reference.
+// bench_mm_run.c: one `bench mm` measurement: Y = A·X (beta = 0) by lacuna in format F (after
+// lc_mat_optimize with --optimize) and by CBLAS on the same matrix stored dense, same threads,
+// same timing harness; then the error of both against a double-precision reference.
 #include "tool.h"
 #include "core/mat.h"
-#include "core/random_mat.h"
 
 #include <math.h>
 #include <string.h>
@@ -22,16 +21,13 @@
 
 void tool_mm_defaults(tool_mm_opts *o) {
     *o = (tool_mm_opts){.format = LC_FORMAT_CSR,
-                        .density = 0.1,
-                        .m = 4096,
-                        .k = 4096,
                         .n = 256,
                         .layout = LC_LAYOUT_COLS,
                         .threads = tool_cpu_count(),
                         .reps = 0,
                         .warmup = 1,
-                        .seed = 1,
                         .isa = -1};
+    tool_random_defaults(&o->rnd);
 }
 
 typedef struct lacuna_ctx {
@@ -99,14 +95,17 @@ static void fill(lci_rng *rng, float *v, int64_t count) {
     for (int64_t i = 0; i < count; i++) v[i] = lci_rng_float(rng);
 }
 
-// The matrix in CSR (the source of the reference and of the dense copy).
-static bool load_source(const tool_mm_opts *o, lc_mat **src) {
+// The matrix in CSR (the source of the reference and of the dense copy) and its name.
+static bool load_source(const tool_mm_opts *o, lc_mat **src, char *name, size_t size) {
     lc_status st;
     if (o->mtx) {
         if ((st = lc_mtx_read(o->mtx, LC_FORMAT_CSR, src)))
             return tool_lib_error(o->mtx, st), false;
-    } else if ((st = lci_random_csr(src, o->m, o->k, o->density, o->seed))) {
-        return tool_lib_error("random matrix", st), false;
+        tool_file_name(o->mtx, name, size);
+    } else {
+        if ((st = tool_random_matrix(&o->rnd, src)))
+            return tool_lib_error("random matrix", st), false;
+        tool_random_name(&o->rnd, name, size);
     }
     return true;
 }
@@ -124,9 +123,11 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
         tool_lib_error("--isa", st);
         return false;
     }
-    if (!load_source(o, &src)) return false;
+    if (!load_source(o, &src, r->matrix, sizeof r->matrix)) return false;
     const lc_mat *a = src;
-    if (o->format != LC_FORMAT_CSR) {
+    // With --optimize the benchmarked matrix is a copy, so the reference and the dense peer
+    // still read the source exactly as built.
+    if (o->format != LC_FORMAT_CSR || o->optimize) {
         double bytes = (double)src->m * (double)src->k * sizeof(float);
         if (o->format == LC_FORMAT_DENSE && bytes > (double)DENSE_MAX_BYTES) {
             tool_error("bench mm: a dense %lld×%lld matrix needs %.1f GiB (limit 4 GiB)",
@@ -138,6 +139,15 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
             goto done;
         }
         a = conv;
+    }
+    if (o->optimize) {
+        double t0 = lci_now();
+        st = lc_mat_optimize(conv, o->n);
+        r->optimize_s = lci_now() - t0;
+        if (st) {
+            tool_lib_error("lc_mat_optimize", st);
+            goto done;
+        }
     }
     int64_t m = a->m, k = a->k, n = o->n;
     if (m == 0 || k == 0) {
@@ -172,7 +182,7 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
         goto done;
     }
     lci_rng rng;
-    lci_rng_seed(&rng, o->seed ^ 0x5851f42d4c957f2dull); // a stream apart from the matrix's
+    lci_rng_seed(&rng, o->rnd.seed ^ 0x5851f42d4c957f2dull); // a stream apart from the matrix's
     fill(&rng, x, xcount);
     fill(&rng, y, ycount);
     lacuna_ctx lc = {a, o->layout, n, cols ? n : k, cols ? n : m, x, y, work, work_size};

@@ -5,29 +5,38 @@
 #include <string.h>
 
 static void usage(FILE *f) {
-    fprintf(f,
-            "usage: lacuna <command> [options]\n"
-            "commands:\n"
-            "  bench mm       time Y = A·X (beta = 0) in one format against the same product "
-            "by dense CBLAS\n"
-            "                 --format dense|coo|csr  --density D (0,1]  --m M --k K --n N\n"
-            "                 --mtx FILE (a Matrix Market matrix instead of a random one)\n"
-            "                 --layout cols|rows  --threads T  --reps R  --warmup W  --cold\n"
-            "                 --seed S  --isa generic|avx2|avx512  --json\n"
-            "                 defaults: csr, density 0.1, 4096 x 4096, n 256, cols, all cores,\n"
-            "                 10 reps (3..9 when slow, up to 50 when fast), 1 warm-up, seed 1\n"
-            "  bench stream   read bandwidth: --threads T  --size-mb S (default 1024)  --reps R  "
-            "--json\n"
-            "  convert IN OUT between .mtx (.mtx.gz) and .npy (2-D float arrays); "
-            "--format dense|coo|csr\n"
-            "                 picks what a .mtx output stores (dense: array, else coordinate)\n"
-            "  report         the sparsity-paradox table (CSR 4096 x 4096, 50..99%%, n = 256 and "
-            "1)\n"
-            "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"
-            "                 --size S (M = K = S instead of 4096, for quick checks)\n"
-            "  version        the library version and the kernels in use\n"
-            "  help           this text\n"
-            "JSON lines follow the lacuna-bench/1 schema (DESIGN.md, docs/benchmarks.md).\n");
+    fprintf(
+        f,
+        "usage: lacuna <command> [options]\n"
+        "commands:\n"
+        "  bench mm       time Y = A·X (beta = 0) in one format against the same product "
+        "by dense CBLAS\n"
+        "                 --format dense|coo|csr  --density D (0,1]  --m M --k K --n N\n"
+        "                 --pattern uniform|powerlaw (row lengths: even, or Zipf-like with\n"
+        "                 weight (rank+1)^-A, --exponent A, default 1.2)\n"
+        "                 --mtx FILE (a Matrix Market matrix instead of a random one)\n"
+        "                 --optimize (lc_mat_optimize(A, n) once before timing; reports\n"
+        "                 optimize_s and extra_bytes)\n"
+        "                 --layout cols|rows  --threads T  --reps R  --warmup W  --cold\n"
+        "                 --seed S  --isa generic|avx2|avx512  --json\n"
+        "                 defaults: csr, uniform, density 0.1, 4096 x 4096, n 256, cols, all\n"
+        "                 cores, 10 reps (3..9 when slow, up to 50 when fast), 1 warm-up, seed 1\n"
+        "  bench stream   read bandwidth: --threads T  --size-mb S (default 1024)  --reps R  "
+        "--json\n"
+        "  convert IN OUT between .mtx (.mtx.gz) and .npy (2-D float arrays); "
+        "--format dense|coo|csr\n"
+        "                 picks what a .mtx output stores (dense: array, else coordinate)\n"
+        "  gen OUT        writes the random matrix bench mm would use (same options, same\n"
+        "                 seed) as Matrix Market: --m --k --density --pattern --exponent --seed;\n"
+        "                 OUT is a .mtx file, or a directory that receives NAME.mtx (NAME as\n"
+        "                 in bench mm's \"matrix\" field); prints the path written\n"
+        "  report         the sparsity-paradox table (CSR 4096 x 4096, 50..99%%, n = 256 and "
+        "1)\n"
+        "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"
+        "                 --size S (M = K = S instead of 4096, for quick checks)\n"
+        "  version        the library version and the kernels in use\n"
+        "  help           this text\n"
+        "JSON lines follow the lacuna-bench/1 schema (DESIGN.md, docs/benchmarks.md).\n");
 }
 
 static int bench(int argc, char **argv) {
@@ -49,6 +58,7 @@ int main(int argc, char **argv) {
     const char *cmd = argv[1];
     if (strcmp(cmd, "bench") == 0) return bench(argc, argv);
     if (strcmp(cmd, "convert") == 0) return tool_convert(argc, argv);
+    if (strcmp(cmd, "gen") == 0) return tool_gen(argc, argv);
     if (strcmp(cmd, "report") == 0) return tool_report(argc, argv);
     if (strcmp(cmd, "version") == 0) {
         printf("lacuna %s (isa %s, csr kernels %s / %s)\n", lc_version(), lc_isa_name(lc_isa_get()),

@@ -35,7 +35,7 @@ static void print_table(const tool_mm_opts *o, tool_mm_result res[NSWEEP][2], bo
     printf("## The sparsity paradox on this machine\n\n");
     printf("CSR %lld x %lld, random uniform sparsity, vectors as columns, %d threads, %s; "
            "speedup = CBLAS dense time / lacuna time, medians of one run (%s).\n",
-           (long long)o->m, (long long)o->k, res[0][0].threads, tool_cpu_name(),
+           (long long)o->rnd.m, (long long)o->rnd.k, res[0][0].threads, tool_cpu_name(),
            quick ? "lacuna report --quick" : "lacuna report");
     printf("BLAS: %s; lacuna isa %s.\n\n", res[0][0].blas, res[0][0].isa);
     printf("| sparsity | theoretical speedup | chapter 10.1 actual | lacuna n=256 | "
@@ -72,7 +72,7 @@ int tool_report(int argc, char **argv) {
         } else if (tool_args_is(&a, "--size")) {
             // M = K; smaller than 4096 only for quick checks (the tests).
             if (!tool_args_int(&a, 16, INT32_MAX, &v)) return 2;
-            o.m = o.k = v;
+            o.rnd.m = o.rnd.k = v;
         } else {
             return tool_args_unknown(&a, "report");
         }
@@ -89,7 +89,7 @@ int tool_report(int argc, char **argv) {
     double t0 = lci_now();
     for (int s = 0; s < NSWEEP && rc == 0; s++) {
         for (int w = 0; w < 2 && rc == 0; w++) {
-            o.density = densities[s];
+            o.rnd.density = densities[s];
             o.n = widths[w];
             fprintf(stderr, "report: sparsity %d%%, n = %lld ...\n", sparsity_pct[s],
                     (long long)o.n);

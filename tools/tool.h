@@ -76,24 +76,57 @@ int tool_cpu_count(void);
 // core=Cooperlake". Returns false (after an error line) when threads is invalid.
 bool tool_threads_apply(int threads, char *blas, size_t size);
 
+// ---- random matrices (gen.c), shared by bench mm and gen ----
+// How row lengths are drawn: evenly spread (lci_random_csr) or by a Zipf-like law over the rows
+// (lci_random_csr_powerlaw).
+typedef enum tool_pattern { TOOL_PATTERN_UNIFORM, TOOL_PATTERN_POWERLAW } tool_pattern;
+
+typedef struct tool_random_spec {
+    tool_pattern pattern;
+    int64_t m, k;
+    double density;  // in (0, 1]
+    double exponent; // of the power law (LCI_POWERLAW_EXPONENT by default)
+    uint64_t seed;
+} tool_random_spec;
+
+// Defaults: uniform, 4096×4096, density 0.1, exponent LCI_POWERLAW_EXPONENT, seed 1.
+void tool_random_defaults(tool_random_spec *s);
+// True when the current option is one of the spec's: --density, --m, --k, --pattern, --exponent.
+bool tool_random_is(const tool_args *a);
+// Reads one of those options (tool_random_is): false, after an error line, when its value is
+// bad; sets *given, and *exponent_given for --exponent.
+bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *exponent_given);
+const char *tool_pattern_name(tool_pattern p);
+// False, after an error line, for an unknown name.
+bool tool_pattern_parse(const char *s, tool_pattern *p);
+// The matrix `bench mm` and `gen` build from a spec (same spec, same matrix).
+lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out);
+// A matrix's name in JSON lines and file names: "uniform-4096x4096-d0.05-s1",
+// "powerlaw-4096x4096-d0.05-a1.2-s1" (numbers as %g); for a file, its base name without
+// ".gz" and ".mtx" ("MIT8" for .../MIT8.mtx.gz). bench/peer_* name a file the same way.
+void tool_random_name(const tool_random_spec *s, char *buf, size_t size);
+void tool_file_name(const char *path, char *buf, size_t size);
+
 // ---- bench mm (bench_mm.c) ----
 typedef struct tool_mm_opts {
     lc_format format;
-    double density; // of the random matrix, in (0, 1]
-    int64_t m, k, n;
+    tool_random_spec rnd; // the random matrix (shape, density, pattern, seed)
+    int64_t n;
     lc_layout layout;
-    int threads; // >= 1
-    int reps;    // 0: chosen from a probe run (10; 3..9 when slow, up to 50 when fast)
-    int warmup;  // >= 0
-    bool cold;   // evict the caches before each repetition
-    uint64_t seed;
+    int threads;     // >= 1
+    int reps;        // 0: chosen from a probe run (10; 3..9 when slow, up to 50 when fast)
+    int warmup;      // >= 0
+    bool cold;       // evict the caches before each repetition
+    bool optimize;   // lc_mat_optimize(A, n) once before timing (on a copy of the source)
     int isa;         // lc_isa, or -1 for the level in force
     const char *mtx; // a Matrix Market file instead of a random matrix
 } tool_mm_opts;
 
 typedef struct tool_mm_result {
     int64_t m, k, n;
-    struct lc_mat_info info; // of the matrix in the benchmarked format
+    struct lc_mat_info info; // of the matrix in the benchmarked format (after optimizing)
+    double optimize_s;       // wall time of lc_mat_optimize (with opts.optimize)
+    char matrix[160];        // the matrix's name (tool_random_name, tool_file_name)
     int threads, reps, warmup;
     char isa[16], kernel[64], blas[128];
     lci_timing t;             // lacuna
@@ -104,8 +137,8 @@ typedef struct tool_mm_result {
     int64_t err_vectors;      // vectors the reference covered (n when all)
 } tool_mm_result;
 
-// Defaults: csr, density 0.1, 4096×4096, n 256, cols, all cores, automatic reps, 1 warm-up,
-// seed 1.
+// Defaults: csr, uniform density 0.1, 4096×4096, n 256, cols, all cores, automatic reps,
+// 1 warm-up, seed 1, not optimized.
 void tool_mm_defaults(tool_mm_opts *o);
 // Builds the matrix and operands, times lacuna and the dense peer, checks the error. On failure
 // prints the error line and returns false.
@@ -130,6 +163,7 @@ lc_status tool_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t n
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
 int tool_bench_stream(int argc, char **argv); // bench_stream.c
 int tool_convert(int argc, char **argv);      // convert.c
+int tool_gen(int argc, char **argv);          // gen.c
 int tool_report(int argc, char **argv);       // report.c
 
 #endif

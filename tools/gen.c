@@ -1,0 +1,142 @@
+// gen.c: `lacuna gen`: writes the random matrix `bench mm` would use (same generator, same
+// seed) as a Matrix Market file, so other programs (bench/peer_*) multiply the same matrix; and
+// the random-matrix pieces bench mm shares with it: patterns and matrix names.
+#include "tool.h"
+#include "core/random_mat.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const pattern_names[] = {"uniform", "powerlaw"};
+
+const char *tool_pattern_name(tool_pattern p) {
+    return pattern_names[p == TOOL_PATTERN_POWERLAW];
+}
+
+bool tool_pattern_parse(const char *s, tool_pattern *p) {
+    for (int i = 0; i < 2; i++)
+        if (strcmp(s, pattern_names[i]) == 0) return (*p = (tool_pattern)i), true;
+    tool_error("unknown pattern '%s' (uniform or powerlaw)", s);
+    return false;
+}
+
+lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
+    if (s->pattern == TOOL_PATTERN_POWERLAW)
+        return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
+    return lci_random_csr(out, s->m, s->k, s->density, s->seed);
+}
+
+void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
+    char law[32] = "";
+    if (s->pattern == TOOL_PATTERN_POWERLAW) snprintf(law, sizeof law, "-a%g", s->exponent);
+    snprintf(buf, size, "%s-%lldx%lld-d%g%s-s%llu", tool_pattern_name(s->pattern), (long long)s->m,
+             (long long)s->k, s->density, law, (unsigned long long)s->seed);
+}
+
+void tool_file_name(const char *path, char *buf, size_t size) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 3 && strcmp(base + len - 3, ".gz") == 0) len -= 3;
+    if (len > 4 && strncmp(base + len - 4, ".mtx", 4) == 0) len -= 4;
+    snprintf(buf, size, "%.*s", (int)len, base);
+}
+
+void tool_random_defaults(tool_random_spec *s) {
+    *s = (tool_random_spec){.pattern = TOOL_PATTERN_UNIFORM,
+                            .m = 4096,
+                            .k = 4096,
+                            .density = 0.1,
+                            .exponent = LCI_POWERLAW_EXPONENT,
+                            .seed = 1};
+}
+
+bool tool_random_is(const tool_args *a) {
+    return tool_args_is(a, "--density") || tool_args_is(a, "--m") || tool_args_is(a, "--k") ||
+           tool_args_is(a, "--pattern") || tool_args_is(a, "--exponent");
+}
+
+bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *exponent_given) {
+    const char *v;
+    int64_t i;
+    if (tool_args_is(a, "--density")) {
+        if (!tool_args_double(a, &s->density)) return false;
+        if (!(s->density > 0 && s->density <= 1)) {
+            tool_error("--density %g is outside (0, 1]", s->density);
+            return false;
+        }
+    } else if (tool_args_is(a, "--m") || tool_args_is(a, "--k")) {
+        char which = a->name[2];
+        if (!tool_args_int(a, 1, INT32_MAX, &i)) return false;
+        *(which == 'm' ? &s->m : &s->k) = i;
+    } else if (tool_args_is(a, "--pattern")) {
+        if (!(v = tool_args_value(a)) || !tool_pattern_parse(v, &s->pattern)) return false;
+    } else if (tool_args_is(a, "--exponent")) {
+        if (!tool_args_double(a, &s->exponent)) return false;
+        if (!(s->exponent >= 0 && s->exponent <= LCI_POWERLAW_MAX_EXPONENT)) {
+            tool_error("--exponent %g is outside [0, %d]", s->exponent, LCI_POWERLAW_MAX_EXPONENT);
+            return false;
+        }
+        *exponent_given = true;
+    } else {
+        tool_error("%s: not a random-matrix option", a->name);
+        return false;
+    }
+    *given = true;
+    return true;
+}
+
+int tool_gen(int argc, char **argv) {
+    tool_random_spec s;
+    tool_random_defaults(&s);
+    const char *out = NULL;
+    bool given = false, exponent_given = false;
+    tool_args a;
+    tool_args_init(&a, argc, argv, 2);
+    while (tool_args_next(&a)) {
+        if (tool_random_is(&a)) {
+            if (!tool_random_option(&a, &s, &given, &exponent_given)) return 2;
+        } else if (tool_args_is(&a, "--seed")) {
+            if (!tool_args_u64(&a, &s.seed)) return 2;
+        } else if (strncmp(a.name, "--", 2) != 0 && !out) {
+            out = a.name;
+        } else {
+            return tool_args_unknown(&a, "gen");
+        }
+    }
+    if (!out) {
+        tool_error("gen: usage: lacuna gen [--m M --k K --density D --pattern P --seed S] "
+                   "OUT.mtx|DIR");
+        return 2;
+    }
+    if (exponent_given && s.pattern != TOOL_PATTERN_POWERLAW) {
+        tool_error("gen: --exponent applies to --pattern powerlaw only");
+        return 2;
+    }
+    // A directory receives NAME.mtx, NAME as in bench mm's "matrix" field.
+    char name[160], path[4096];
+    tool_random_name(&s, name, sizeof name);
+    struct stat sb;
+    size_t len = strlen(out);
+    if ((len > 0 && out[len - 1] == '/') || (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+        if (snprintf(path, sizeof path, "%s%s%s.mtx", out, out[len - 1] == '/' ? "" : "/", name) >=
+            (int)sizeof path) {
+            tool_error("gen: %s: path too long", out);
+            return 2;
+        }
+    } else if (len < 4 || strcmp(out + len - 4, ".mtx") != 0) {
+        tool_error("gen: %s: the output is a .mtx file or a directory", out);
+        return 2;
+    } else {
+        snprintf(path, sizeof path, "%s", out);
+    }
+    lc_mat *m = NULL;
+    lc_status st = tool_random_matrix(&s, &m);
+    if (st) return tool_lib_error("gen", st);
+    st = lc_mtx_write(path, m);
+    lc_mat_free(m);
+    if (st) return tool_lib_error(path, st);
+    // The path alone, so scripts can read it back.
+    printf("%s\n", path);
+    return 0;
+}
