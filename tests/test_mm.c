@@ -20,7 +20,8 @@
 typedef struct variant {
     lc_format format;
     int32_t tiles; // 0: plain; > 0: column tiles of this width; -1: lc_mat_optimize(A, 64);
-                   // -2: lc_mat_optimize(A, 1) (the decode layout)
+                   // -2: lc_mat_optimize(A, 1) (the decode layout); -3: the decode layout
+                   // with narrow column tiles (16 columns: several tiles, ragged lanes)
     const char *name;
 } variant;
 static const variant variants[] = {
@@ -69,6 +70,7 @@ static lc_mat *make_variant(const variant *v, int64_t m, int64_t k, const float 
     if (v->tiles > 0) assert_ok(lci_csr_optimize_tiles(A, v->tiles));
     if (v->tiles == -1) assert_ok(lc_mat_optimize(A, 64));
     if (v->tiles == -2) assert_ok(lc_mat_optimize(A, 1));
+    if (v->tiles == -3) assert_ok(lci_csr_optimize_sell(A, 16));
     return A;
 }
 
@@ -209,6 +211,7 @@ static void test_structural_zeros(void **state) {
                         assert_ok(lci_csr_optimize_tiles(A, variants[f].tiles));
                     if (variants[f].tiles == -1) assert_ok(lc_mat_optimize(A, 64));
                     if (variants[f].tiles == -2) assert_ok(lc_mat_optimize(A, 1));
+                    if (variants[f].tiles == -3) assert_ok(lci_csr_optimize_sell(A, 16));
                 } else {
                     A = make_variant(&variants[f], 2, 3, a, 3); // COO drops the explicit zero
                 }

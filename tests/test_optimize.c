@@ -78,13 +78,13 @@ static void test_wide(void **state) {
     lci_rng_seed(&rng, 3);
     tu_fill(&rng, x, k * n);
     const lci_csr *c = (const lci_csr *)A;
-    // n = 9 uses the tiles, n = 3 the SELL layout with 32-bit columns.
+    // n = 9 uses the tiles, n = 3 the SELL layout: both need several 16-bit column tiles.
     const int64_t ns[] = {9, 3};
     for (int t = 0; t < 2; t++) {
         int64_t nn = ns[t];
         assert_ok(lc_mat_optimize(A, nn));
         if (t == 0) assert_true(c->tiles && c->tiles->count >= 2 && !c->sell);
-        if (t == 1) assert_true(c->sell && c->sell->wide && !c->tiles);
+        if (t == 1) assert_true(c->sell && c->sell->tiles >= 2 && !c->tiles);
         tu_reference(LC_LAYOUT_COLS, m, k, nn, 1.0f, a, k, x, nn, 0.0f, y, nn, ref, bound);
         assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, nn, 1.0f, x, nn, 0.0f, y, nn));
         tu_check(LC_LAYOUT_COLS, m, nn, y, nn, ref, bound, "csr optimized, K = 70001");
@@ -161,6 +161,43 @@ static void test_padding_masked(void **state) {
     lc_mat_free(A);
 }
 
+// A few very long rows (power-law) go to the SELL overflow list instead of padding their
+// slices: products stay within the bound of the reference and identical for 1 and 2 threads.
+static void test_overflow(void **state) {
+    (void)state;
+    const int64_t m = 3000, k = 2000, n = 3;
+    float *a = calloc((size_t)(m * k), sizeof *a);
+    lci_rng rng;
+    lci_rng_seed(&rng, 8);
+    for (int64_t i = 0; i < m; i++) {
+        int64_t len = i % 997 == 5 ? k : 4; // rows 5, 1002, 2007 are full
+        for (int64_t j = 0; j < len; j++) {
+            int64_t col = len == k ? j : (int64_t)lci_rng_below(&rng, (uint64_t)k);
+            a[i * k + col] = lci_rng_float(&rng) + 2.0f;
+        }
+    }
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_from_dense(&A, LC_FORMAT_CSR, m, k, a, k, NULL));
+    assert_ok(lc_mat_optimize(A, n));
+    const lci_csr *c = (const lci_csr *)A;
+    assert_non_null(c->sell);
+    assert_true(c->sell->ovf_items >= 3);
+    float *x = malloc(n * k * sizeof *x), *y1 = malloc(n * m * sizeof *y1),
+          *y2 = malloc(n * m * sizeof *y2);
+    double *ref = malloc(m * n * sizeof *ref), *bound = malloc(m * n * sizeof *bound);
+    tu_fill(&rng, x, n * k);
+    tu_reference(LC_LAYOUT_ROWS, m, k, n, 1.5f, a, k, x, k, 0.0f, y1, m, ref, bound);
+    assert_ok(lc_threads_set(1));
+    assert_ok(lc_mat_mm(A, LC_LAYOUT_ROWS, n, 1.5f, x, k, 0.0f, y1, m));
+    assert_ok(lc_threads_set(2));
+    assert_ok(lc_mat_mm(A, LC_LAYOUT_ROWS, n, 1.5f, x, k, 0.0f, y2, m));
+    assert_ok(lc_threads_set(0));
+    tu_check(LC_LAYOUT_ROWS, m, n, y1, m, ref, bound, "SELL with overflow");
+    assert_memory_equal(y1, y2, (size_t)(n * m) * sizeof *y1);
+    free(a), free(x), free(y1), free(y2), free(ref), free(bound);
+    lc_mat_free(A);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_args_and_formats),
@@ -168,6 +205,7 @@ int main(void) {
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_allocation_failure),
         cmocka_unit_test(test_padding_masked),
+        cmocka_unit_test(test_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,11 +89,12 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
 
 // ---- kernel registry (kernels.c) ----
 typedef enum lci_kernel_id {
-    LCI_KERNEL_CSR_MM = 0,  // lci_csr_mm_fn
-    LCI_KERNEL_CSR_MV,      // lci_csr_mv_fn
-    LCI_KERNEL_CSR_TILE_MM, // lci_csr_tile_fn
-    LCI_KERNEL_CSR_SELL_MV, // lci_csr_sell_fn
-    LCI_KERNEL_STREAM,      // lci_stream_fn
+    LCI_KERNEL_CSR_MM = 0,   // lci_csr_mm_fn
+    LCI_KERNEL_CSR_MV,       // lci_csr_mv_fn
+    LCI_KERNEL_CSR_TILE_MM,  // lci_csr_tile_fn
+    LCI_KERNEL_CSR_SELL_MV,  // lci_csr_sell_fn
+    LCI_KERNEL_CSR_SELL_OVF, // lci_csr_ovf_fn
+    LCI_KERNEL_STREAM,       // lci_stream_fn
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 

@@ -42,11 +42,26 @@ lc_status lci_csr_optimize_tiles(lc_mat *mat, int32_t width) {
     return LC_OK;
 }
 
+lc_status lci_csr_optimize_sell(lc_mat *mat, int32_t width) {
+    lci_csr *c = (lci_csr *)mat;
+    lci_csr_sell *s = NULL;
+    lc_status st = lci_csr_sell_build_width(c, width, &s);
+    if (st) return st;
+    csr_unoptimize(c);
+    c->sell = s;
+    return LC_OK;
+}
+
 static lc_status csr_optimize(lc_mat *mat, int64_t n_hint) {
     lci_csr *c = (lci_csr *)mat;
-    if (n_hint >= LCI_CSR_SMALL_N) return lci_csr_optimize_tiles(mat, lci_csr_tiles_width(c));
+    if (n_hint >= LCI_CSR_SMALL_N) {
+        int32_t width = lci_csr_tiles_width(c, n_hint);
+        if (width > 0) return lci_csr_optimize_tiles(mat, width);
+        csr_unoptimize(c); // one tile would be slower than the plain kernels
+        return LC_OK;
+    }
     lci_csr_sell *s = NULL;
-    lc_status st = lci_csr_sell_build(c, &s);
+    lc_status st = lci_csr_sell_build(c, n_hint, &s);
     if (st) return st;
     csr_unoptimize(c);
     c->sell = s;

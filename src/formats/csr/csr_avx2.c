@@ -69,19 +69,20 @@ void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val,
     for (int64_t i = r0; i < r1; i++) {
         const int64_t q1 = ptr[i + 1];
         int64_t q = ptr[i];
-        __m256 acc = _mm256_setzero_ps();
-        for (; q + 8 <= q1; q += 8) {
-            const __m256i idx = _mm256_loadu_si256((const __m256i *)(col + q));
-            acc = _mm256_fmadd_ps(_mm256_loadu_ps(val + q), _mm256_i32gather_ps(x, idx, 4), acc);
+        float sum = 0.0f;
+        if (q1 - q < 8) {
+            // Short rows: scalar loads beat a gather plus a reduction.
+            for (; q < q1; q++) sum += val[q] * x[col[q]];
+        } else {
+            __m256 acc = _mm256_setzero_ps();
+            for (; q + 8 <= q1; q += 8) {
+                const __m256i idx = _mm256_loadu_si256((const __m256i *)(col + q));
+                acc =
+                    _mm256_fmadd_ps(_mm256_loadu_ps(val + q), _mm256_i32gather_ps(x, idx, 4), acc);
+            }
+            sum = hsum(acc);
+            for (; q < q1; q++) sum += val[q] * x[col[q]];
         }
-        if (q < q1) {
-            const __m256i mask = lane_mask(q1 - q);
-            const __m256i idx = _mm256_maskload_epi32(col + q, mask);
-            const __m256 xv =
-                _mm256_mask_i32gather_ps(_mm256_setzero_ps(), x, idx, _mm256_castsi256_ps(mask), 4);
-            acc = _mm256_fmadd_ps(_mm256_maskload_ps(val + q, mask), xv, acc);
-        }
-        const float sum = hsum(acc);
         float *yi = y + (i - r0) * incy;
         *yi = beta == 0.0f ? alpha * sum : alpha * sum + beta * *yi;
     }
@@ -91,14 +92,15 @@ void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val,
 // to 64 columns, so full-width loads are safe and exact.
 static inline __attribute__((always_inline)) void
 tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, const float *val,
-          int64_t q0, int64_t q1, int64_t r0, const float *panel, float *acc, const int NV) {
+          int64_t q0, int64_t q1, int64_t r0, const float *panel, int64_t ld, float *acc,
+          const int NV) {
     for (int64_t q = q0; q < q1; q++) {
-        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        float *a = acc + (row[q] - r0) * ld;
         __m256 s[8];
         for (int r = 0; r < NV; r++) s[r] = _mm256_load_ps(a + 8 * r);
         for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
             const __m256 v = _mm256_broadcast_ss(val + e);
-            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            const float *x = panel + (int64_t)idx[e] * ld;
             for (int r = 0; r < NV; r++) s[r] = _mm256_fmadd_ps(v, _mm256_load_ps(x + 8 * r), s[r]);
         }
         for (int r = 0; r < NV; r++) _mm256_store_ps(a + 8 * r, s[r]);
@@ -107,54 +109,65 @@ tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, cons
 
 void lci_csr_tile_mm_64_avx2(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
                              const float *val, int64_t q0, int64_t q1, int64_t r0,
-                             const float *panel, int64_t nb, float *acc) {
+                             const float *panel, int64_t nb, int64_t ld, float *acc) {
     switch ((nb + 7) / 8) {
     case 1:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 1);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 1);
         break;
     case 2:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 2);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 2);
         break;
     case 3:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 3);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 3);
         break;
     case 4:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 4);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 4);
         break;
     case 5:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 5);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 5);
         break;
     case 6:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 6);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 6);
         break;
     case 7:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 7);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 7);
         break;
     default:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 8);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 8);
         break;
     }
 }
 
 // SELL: a 16-row slice as two halves of 8 lanes; NV vectors share each index and value load.
-// Lanes past a row's length are masked: no gather, and the blend keeps their sum.
-static inline __attribute__((always_inline)) void
-sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t ldxv, float alpha,
-          float beta, float *y, int64_t ys_r, int64_t ys_v, const int NV) {
+// Steps below the slice's shortest lane need no mask; later ones mask the lanes past a row's
+// end (no gather, and the blend keeps their sum).
+static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *s, int32_t tile,
+                                                            int64_t s0, int64_t s1, const float *x,
+                                                            int64_t ldxv, const lci_sell_out *o,
+                                                            const int NV) {
     for (int64_t slice = s0; slice < s1; slice++) {
-        const int64_t t0 = s->slice_ptr[slice], t1 = s->slice_ptr[slice + 1];
+        const int64_t b = (int64_t)tile * s->slices + slice;
+        const int64_t t0 = s->step[b], t1 = s->step[b + 1], tf = t0 + s->full[b];
         for (int h = 0; h < 2; h++) {
-            const __m256i lens = _mm256_loadu_si256((const __m256i *)(s->len + slice * 16 + 8 * h));
+            const __m256i lens = _mm256_loadu_si256((const __m256i *)(s->len + 16 * b + 8 * h));
             __m256 acc[7];
             for (int v = 0; v < NV; v++) acc[v] = _mm256_setzero_ps();
-            for (int64_t t = t0; t < t1; t++) {
+            int64_t t = t0;
+            for (; t < tf; t++) {
+                const int64_t e = 16 * t + 8 * h;
+                const __m256i idx =
+                    _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s->idx + e)));
+                const __m256 val = _mm256_loadu_ps(s->val + e);
+                for (int v = 0; v < NV; v++)
+                    acc[v] =
+                        _mm256_fmadd_ps(val, _mm256_i32gather_ps(x + v * ldxv, idx, 4), acc[v]);
+            }
+            for (; t < t1; t++) {
                 const __m256 live =
                     _mm256_castsi256_ps(_mm256_cmpgt_epi32(lens, _mm256_set1_epi32((int)(t - t0))));
                 const int64_t e = 16 * t + 8 * h;
                 const __m256i idx =
-                    s->wide ? _mm256_loadu_si256((const __m256i *)((const int32_t *)s->idx + e))
-                            : _mm256_cvtepu16_epi32(
-                                  _mm_loadu_si128((const __m128i *)((const uint16_t *)s->idx + e)));
+                    _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s->idx + e)));
                 const __m256 val = _mm256_loadu_ps(s->val + e);
                 for (int v = 0; v < NV; v++) {
                     const __m256 xv =
@@ -162,51 +175,79 @@ sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t
                     acc[v] = _mm256_blendv_ps(acc[v], _mm256_fmadd_ps(val, xv, acc[v]), live);
                 }
             }
-            const int32_t *perm = s->perm + slice * 16 + 8 * h;
+            const int32_t *perm = s->perm + 16 * b + 8 * h;
             for (int v = 0; v < NV; v++) {
-                float out[8];
-                _mm256_storeu_ps(out, acc[v]);
+                float sum[8];
+                _mm256_storeu_ps(sum, acc[v]);
                 for (int l = 0; l < 8; l++) {
                     if (perm[l] < 0) continue;
-                    float *o = y + perm[l] * ys_r + v * ys_v;
-                    *o = beta == 0.0f ? alpha * out[l] : alpha * out[l] + beta * *o;
+                    if (o->acc) {
+                        float *a = o->acc + v * o->lda + perm[l];
+                        *a = o->first ? sum[l] : *a + sum[l];
+                        continue;
+                    }
+                    float *out = o->y + perm[l] * o->ys_r + v * o->ys_v;
+                    *out = o->beta == 0.0f ? o->alpha * sum[l] : o->alpha * sum[l] + o->beta * *out;
                 }
             }
         }
     }
 }
 
-void lci_csr_sell_mv_8_avx2(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n,
-                            const float *x, int64_t ldxv, float alpha, float beta, float *y,
-                            int64_t ys_r, int64_t ys_v) {
+void lci_csr_sell_mv_8_avx2(const lci_csr_sell *s, int32_t tile, int64_t s0, int64_t s1, int64_t n,
+                            const float *x, int64_t ldxv, const lci_sell_out *o) {
     switch (n) {
     case 1:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 1);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 1);
         break;
     case 2:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 2);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 2);
         break;
     case 3:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 3);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 3);
         break;
     case 4:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 4);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 4);
         break;
     case 5:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 5);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 5);
         break;
     case 6:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 6);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 6);
         break;
     default:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 7);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 7);
         break;
+    }
+}
+
+// Overflow rows of the SELL layout: a gathered dot product per row and vector, 8 entries a
+// step, the last step masked.
+void lci_csr_sell_ovf_8_avx2(const int32_t *row, const int64_t *ptr, const uint16_t *idx,
+                             const float *val, int64_t q0, int64_t q1, int64_t n, const float *x,
+                             int64_t ldxv, float *acc, int64_t lda) {
+    for (int64_t q = q0; q < q1; q++) {
+        for (int64_t v = 0; v < n; v++) {
+            const float *xv = x + v * ldxv;
+            __m256 a = _mm256_setzero_ps();
+            int64_t e = ptr[q];
+            for (; e + 8 <= ptr[q + 1]; e += 8) {
+                const __m256i ix =
+                    _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(idx + e)));
+                a = _mm256_fmadd_ps(_mm256_loadu_ps(val + e), _mm256_i32gather_ps(xv, ix, 4), a);
+            }
+            float sum = hsum(a);
+            for (; e < ptr[q + 1]; e++) sum += val[e] * xv[idx[e]];
+            acc[v * lda + row[q]] += sum;
+        }
     }
 }
 
 const lci_kernel lci_csr_kernels_avx2[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX2, "lci_csr_mm_32_avx2", (lci_fn)lci_csr_mm_32_avx2},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX2, "lci_csr_mv_8_avx2", (lci_fn)lci_csr_mv_8_avx2},
+    {LCI_KERNEL_CSR_SELL_OVF, LC_ISA_AVX2, "lci_csr_sell_ovf_8_avx2",
+     (lci_fn)lci_csr_sell_ovf_8_avx2},
     {LCI_KERNEL_CSR_SELL_MV, LC_ISA_AVX2, "lci_csr_sell_mv_8_avx2", (lci_fn)lci_csr_sell_mv_8_avx2},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX2, "lci_csr_tile_mm_64_avx2",
      (lci_fn)lci_csr_tile_mm_64_avx2},

@@ -54,18 +54,25 @@ void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *v
     for (int64_t i = r0; i < r1; i++) {
         const int64_t q1 = ptr[i + 1];
         int64_t q = ptr[i];
-        __m512 acc = _mm512_setzero_ps();
-        for (; q + 16 <= q1; q += 16) {
-            const __m512i idx = _mm512_loadu_si512(col + q);
-            acc = _mm512_fmadd_ps(_mm512_loadu_ps(val + q), _mm512_i32gather_ps(idx, x, 4), acc);
+        float sum = 0.0f;
+        if (q1 - q < 8) {
+            // Short rows: scalar loads beat a gather plus a reduction.
+            for (; q < q1; q++) sum += val[q] * x[col[q]];
+        } else {
+            __m512 acc = _mm512_setzero_ps();
+            for (; q + 16 <= q1; q += 16) {
+                const __m512i idx = _mm512_loadu_si512(col + q);
+                acc =
+                    _mm512_fmadd_ps(_mm512_loadu_ps(val + q), _mm512_i32gather_ps(idx, x, 4), acc);
+            }
+            if (q < q1) {
+                const __mmask16 m = (__mmask16)((1u << (q1 - q)) - 1);
+                const __m512i idx = _mm512_maskz_loadu_epi32(m, col + q);
+                const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, x, 4);
+                acc = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(m, val + q), xv, acc, m);
+            }
+            sum = _mm512_reduce_add_ps(acc);
         }
-        if (q < q1) {
-            const __mmask16 m = (__mmask16)((1u << (q1 - q)) - 1);
-            const __m512i idx = _mm512_maskz_loadu_epi32(m, col + q);
-            const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, x, 4);
-            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, val + q), xv, acc);
-        }
-        const float sum = _mm512_reduce_add_ps(acc);
         float *yi = y + (i - r0) * incy;
         *yi = beta == 0.0f ? alpha * sum : alpha * sum + beta * *yi;
     }
@@ -75,16 +82,17 @@ void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *v
 // to 64 columns, so full-width loads are safe and exact.
 static inline __attribute__((always_inline)) void
 tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, const float *val,
-          int64_t q0, int64_t q1, int64_t r0, const float *panel, float *acc, const int NV) {
+          int64_t q0, int64_t q1, int64_t r0, const float *panel, int64_t ld, float *acc,
+          const int NV) {
     for (int64_t q = q0; q < q1; q++) {
-        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        float *a = acc + (row[q] - r0) * ld;
         __m512 a0 = _mm512_load_ps(a), a1 = a0, a2 = a0, a3 = a0;
         if (NV > 1) a1 = _mm512_load_ps(a + 16);
         if (NV > 2) a2 = _mm512_load_ps(a + 32);
         if (NV > 3) a3 = _mm512_load_ps(a + 48);
         for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
             const __m512 v = _mm512_set1_ps(val[e]);
-            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            const float *x = panel + (int64_t)idx[e] * ld;
             a0 = _mm512_fmadd_ps(v, _mm512_load_ps(x), a0);
             if (NV > 1) a1 = _mm512_fmadd_ps(v, _mm512_load_ps(x + 16), a1);
             if (NV > 2) a2 = _mm512_fmadd_ps(v, _mm512_load_ps(x + 32), a2);
@@ -99,38 +107,48 @@ tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, cons
 
 void lci_csr_tile_mm_64_avx512(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
                                const float *val, int64_t q0, int64_t q1, int64_t r0,
-                               const float *panel, int64_t nb, float *acc) {
+                               const float *panel, int64_t nb, int64_t ld, float *acc) {
     switch ((nb + 15) / 16) {
     case 1:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 1);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 1);
         break;
     case 2:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 2);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 2);
         break;
     case 3:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 3);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 3);
         break;
     default:
-        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, acc, 4);
+        tile_body(row, item_ptr, idx, val, q0, q1, r0, panel, ld, acc, 4);
         break;
     }
 }
 
 // SELL: one slice = 16 rows in the 16 lanes; NV vectors share each index and value load.
-// Lanes past a row's length are masked: their x is not gathered and their sum not touched.
-static inline __attribute__((always_inline)) void
-sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t ldxv, float alpha,
-          float beta, float *y, int64_t ys_r, int64_t ys_v, const int NV) {
+// Steps below the slice's shortest lane need no mask; later ones mask the lanes past a row's
+// end (their x is not gathered, their sum not touched), so both give the same per-lane sums.
+static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *s, int32_t tile,
+                                                            int64_t s0, int64_t s1, const float *x,
+                                                            int64_t ldxv, const lci_sell_out *o,
+                                                            const int NV) {
     for (int64_t slice = s0; slice < s1; slice++) {
-        const __m512i lens = _mm512_loadu_si512(s->len + slice * 16);
-        const int64_t t0 = s->slice_ptr[slice], t1 = s->slice_ptr[slice + 1];
+        const int64_t b = (int64_t)tile * s->slices + slice;
+        const int64_t t0 = s->step[b], t1 = s->step[b + 1], tf = t0 + s->full[b];
+        const __m512i lens = _mm512_loadu_si512(s->len + 16 * b);
         __m512 acc[7];
         for (int v = 0; v < NV; v++) acc[v] = _mm512_setzero_ps();
-        for (int64_t t = t0; t < t1; t++) {
+        int64_t t = t0;
+        for (; t < tf; t++) {
+            const __m512i idx =
+                _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(s->idx + 16 * t)));
+            const __m512 val = _mm512_loadu_ps(s->val + 16 * t);
+            for (int v = 0; v < NV; v++)
+                acc[v] = _mm512_fmadd_ps(val, _mm512_i32gather_ps(idx, x + v * ldxv, 4), acc[v]);
+        }
+        for (; t < t1; t++) {
             const __mmask16 live = _mm512_cmpgt_epi32_mask(lens, _mm512_set1_epi32((int)(t - t0)));
-            const __m512i idx = s->wide ? _mm512_loadu_si512((const int32_t *)s->idx + 16 * t)
-                                        : _mm512_cvtepu16_epi32(_mm256_loadu_si256((
-                                              const __m256i *)((const uint16_t *)s->idx + 16 * t)));
+            const __m512i idx =
+                _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(s->idx + 16 * t)));
             const __m512 val = _mm512_loadu_ps(s->val + 16 * t);
             for (int v = 0; v < NV; v++) {
                 const __m512 xv =
@@ -138,50 +156,96 @@ sell_body(const lci_csr_sell *s, int64_t s0, int64_t s1, const float *x, int64_t
                 acc[v] = _mm512_mask3_fmadd_ps(val, xv, acc[v], live);
             }
         }
-        const int32_t *perm = s->perm + slice * 16;
+        // Lanes hold distinct rows (or none): the accumulators are gathered, added and
+        // scattered back without conflicts.
+        const __m512i rows = _mm512_loadu_si512(s->perm + 16 * b);
+        const __mmask16 used = _mm512_cmpge_epi32_mask(rows, _mm512_setzero_si512());
         for (int v = 0; v < NV; v++) {
-            float out[16];
-            _mm512_storeu_ps(out, acc[v]);
+            if (o->acc) {
+                float *a = o->acc + v * o->lda;
+                __m512 sum = acc[v];
+                if (!o->first)
+                    sum = _mm512_add_ps(_mm512_mask_i32gather_ps(sum, used, rows, a, 4), sum);
+                _mm512_mask_i32scatter_ps(a, used, rows, sum, 4);
+                continue;
+            }
+            float sum[16];
+            _mm512_storeu_ps(sum, acc[v]);
+            const int32_t *perm = s->perm + 16 * b;
             for (int l = 0; l < 16; l++) {
                 if (perm[l] < 0) continue;
-                float *o = y + perm[l] * ys_r + v * ys_v;
-                *o = beta == 0.0f ? alpha * out[l] : alpha * out[l] + beta * *o;
+                float *out = o->y + perm[l] * o->ys_r + v * o->ys_v;
+                *out = o->beta == 0.0f ? o->alpha * sum[l] : o->alpha * sum[l] + o->beta * *out;
             }
         }
     }
 }
 
-void lci_csr_sell_mv_16_avx512(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n,
-                               const float *x, int64_t ldxv, float alpha, float beta, float *y,
-                               int64_t ys_r, int64_t ys_v) {
+void lci_csr_sell_mv_16_avx512(const lci_csr_sell *s, int32_t tile, int64_t s0, int64_t s1,
+                               int64_t n, const float *x, int64_t ldxv, const lci_sell_out *o) {
     switch (n) {
     case 1:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 1);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 1);
         break;
     case 2:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 2);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 2);
         break;
     case 3:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 3);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 3);
         break;
     case 4:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 4);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 4);
         break;
     case 5:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 5);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 5);
         break;
     case 6:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 6);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 6);
         break;
     default:
-        sell_body(s, s0, s1, x, ldxv, alpha, beta, y, ys_r, ys_v, 7);
+        sell_body(s, tile, s0, s1, x, ldxv, o, 7);
         break;
+    }
+}
+
+// Overflow rows of the SELL layout (the long tails of a few rows): a gathered dot product per
+// row and vector, 32 entries a step in two accumulators, the tail masked.
+void lci_csr_sell_ovf_16_avx512(const int32_t *row, const int64_t *ptr, const uint16_t *idx,
+                                const float *val, int64_t q0, int64_t q1, int64_t n, const float *x,
+                                int64_t ldxv, float *acc, int64_t lda) {
+    for (int64_t q = q0; q < q1; q++) {
+        for (int64_t v = 0; v < n; v++) {
+            const float *xv = x + v * ldxv;
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+            int64_t e = ptr[q];
+            const int64_t end = ptr[q + 1];
+            for (; e + 32 <= end; e += 32) {
+                const __m512i i0 =
+                    _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(idx + e)));
+                const __m512i i1 =
+                    _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(idx + e + 16)));
+                a0 = _mm512_fmadd_ps(_mm512_loadu_ps(val + e), _mm512_i32gather_ps(i0, xv, 4), a0);
+                a1 = _mm512_fmadd_ps(_mm512_loadu_ps(val + e + 16), _mm512_i32gather_ps(i1, xv, 4),
+                                     a1);
+            }
+            for (; e < end; e += 16) {
+                const int64_t left = end - e;
+                const __mmask16 live = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+                const __m512i ix =
+                    _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(live, (const void *)(idx + e)));
+                const __m512 xg = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), live, ix, xv, 4);
+                a0 = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(live, val + e), xg, a0, live);
+            }
+            acc[v * lda + row[q]] += _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
+        }
     }
 }
 
 const lci_kernel lci_csr_kernels_avx512[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX512, "lci_csr_mm_64_avx512", (lci_fn)lci_csr_mm_64_avx512},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX512, "lci_csr_mv_16_avx512", (lci_fn)lci_csr_mv_16_avx512},
+    {LCI_KERNEL_CSR_SELL_OVF, LC_ISA_AVX512, "lci_csr_sell_ovf_16_avx512",
+     (lci_fn)lci_csr_sell_ovf_16_avx512},
     {LCI_KERNEL_CSR_SELL_MV, LC_ISA_AVX512, "lci_csr_sell_mv_16_avx512",
      (lci_fn)lci_csr_sell_mv_16_avx512},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_AVX512, "lci_csr_tile_mm_64_avx512",

@@ -34,37 +34,52 @@ void lci_csr_mv_ref(const int64_t *ptr, const int32_t *col, const float *val, in
 
 void lci_csr_tile_mm_ref(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
                          const float *val, int64_t q0, int64_t q1, int64_t r0, const float *panel,
-                         int64_t nb, float *acc) {
+                         int64_t nb, int64_t ld, float *acc) {
     for (int64_t q = q0; q < q1; q++) {
-        float *a = acc + (row[q] - r0) * LCI_CSR_PANEL;
+        float *a = acc + (row[q] - r0) * ld;
         for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {
             const float v = val[e];
-            const float *x = panel + (int64_t)idx[e] * LCI_CSR_PANEL;
+            const float *x = panel + (int64_t)idx[e] * ld;
             for (int64_t j = 0; j < nb; j++) a[j] += v * x[j];
         }
     }
 }
 
-void lci_csr_sell_mv_ref(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t n, const float *x,
-                         int64_t ldxv, float alpha, float beta, float *y, int64_t ys_r,
-                         int64_t ys_v) {
+void lci_csr_sell_mv_ref(const lci_csr_sell *s, int32_t tile, int64_t s0, int64_t s1, int64_t n,
+                         const float *x, int64_t ldxv, const lci_sell_out *o) {
     const int64_t C = LCI_CSR_SELL_C;
     for (int64_t slice = s0; slice < s1; slice++) {
+        const int64_t b = (int64_t)tile * s->slices + slice;
         for (int64_t l = 0; l < C; l++) {
-            const int32_t r = s->perm[slice * C + l];
+            const int32_t r = s->perm[b * C + l];
             if (r < 0) continue;
-            const int64_t e0 = s->slice_ptr[slice] * C + l, len = s->len[slice * C + l];
+            const int64_t len = s->len[b * C + l];
             for (int64_t v = 0; v < n; v++) {
                 const float *xv = x + v * ldxv;
-                float acc = 0.0f;
-                for (int64_t j = 0, e = e0; j < len; j++, e += C) {
-                    int64_t col =
-                        s->wide ? ((const int32_t *)s->idx)[e] : ((const uint16_t *)s->idx)[e];
-                    acc += s->val[e] * xv[col];
+                float sum = 0.0f;
+                for (int64_t j = 0, e = s->step[b] * C + l; j < len; j++, e += C)
+                    sum += s->val[e] * xv[s->idx[e]];
+                if (o->acc) {
+                    float *a = o->acc + v * o->lda + r;
+                    *a = o->first ? sum : *a + sum;
+                } else {
+                    float *out = o->y + r * o->ys_r + v * o->ys_v;
+                    *out = o->beta == 0.0f ? o->alpha * sum : o->alpha * sum + o->beta * *out;
                 }
-                float *out = y + r * ys_r + v * ys_v;
-                *out = beta == 0.0f ? alpha * acc : alpha * acc + beta * *out;
             }
+        }
+    }
+}
+
+void lci_csr_sell_ovf_ref(const int32_t *row, const int64_t *ptr, const uint16_t *idx,
+                          const float *val, int64_t q0, int64_t q1, int64_t n, const float *x,
+                          int64_t ldxv, float *acc, int64_t lda) {
+    for (int64_t q = q0; q < q1; q++) {
+        for (int64_t v = 0; v < n; v++) {
+            const float *xv = x + v * ldxv;
+            float sum = 0.0f;
+            for (int64_t e = ptr[q]; e < ptr[q + 1]; e++) sum += val[e] * xv[idx[e]];
+            acc[v * lda + row[q]] += sum;
         }
     }
 }
@@ -72,6 +87,7 @@ void lci_csr_sell_mv_ref(const lci_csr_sell *s, int64_t s0, int64_t s1, int64_t 
 const lci_kernel lci_csr_kernels_ref[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_GENERIC, "lci_csr_mm_ref", (lci_fn)lci_csr_mm_ref},
     {LCI_KERNEL_CSR_MV, LC_ISA_GENERIC, "lci_csr_mv_ref", (lci_fn)lci_csr_mv_ref},
+    {LCI_KERNEL_CSR_SELL_OVF, LC_ISA_GENERIC, "lci_csr_sell_ovf_ref", (lci_fn)lci_csr_sell_ovf_ref},
     {LCI_KERNEL_CSR_SELL_MV, LC_ISA_GENERIC, "lci_csr_sell_mv_ref", (lci_fn)lci_csr_sell_mv_ref},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_GENERIC, "lci_csr_tile_mm_ref", (lci_fn)lci_csr_tile_mm_ref},
     {0, 0, NULL, NULL},

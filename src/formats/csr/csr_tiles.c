@@ -19,16 +19,21 @@ int64_t lci_csr_tiles_bytes(const lci_csr_tiles *t) {
     return ((int64_t)t->count + 1) * 8 + t->items * (4 + 8) + 8 + nnz * (2 + 4);
 }
 
-// Width rule, measured on Zen4 (docs/benchmarks.md, "Choosing the tile width"): the tile's
-// panel (width × 64 floats) should sit in L1, which favours 256 columns, unless rows would then
-// hold so few entries per tile that the per-item accumulator traffic dominates; then tiles
-// grow until an item averages about 16 entries (one tile when the matrix is very sparse).
-int32_t lci_csr_tiles_width(const lci_csr *c) {
+// Width rule, measured on Zen4 (docs/benchmarks.md, "Choosing the layout"). The tile's panel
+// slice should sit in L1/L2: 256 columns for 64-vector panels (64 KiB), 512 for panels of 16
+// (32 KiB). Rows must keep enough entries per tile for the per-item accumulator traffic not to
+// dominate: 8 on average with 64-wide panels, 20 with narrower ones (fewer multiply-adds per
+// entry); tiles grow until they do. If the width reaches K (one tile: no reuse to gain; the
+// plain kernels read X in place and skip the accumulator pass), or even 65536-column tiles are
+// too thin, the plain layout is faster: 0.
+int32_t lci_csr_tiles_width(const lci_csr *c, int64_t n_hint) {
     const int64_t k = c->base.k, m = c->base.m;
-    int32_t width = 256;
+    const bool wide = n_hint >= 48; // panels of 64 floats (see csr_tiles_mm.c)
+    const double need = wide ? 8.0 : 20.0;
+    int32_t width = wide || n_hint > 16 ? 256 : 512;
     double per_row = m > 0 ? (double)c->nnz / (double)m : 0;
-    while (width < 65536 && width < k && per_row * width / (double)k < 16.0) width *= 2;
-    return width;
+    while (width < 65536 && width < k && per_row * width / (double)k < need) width *= 2;
+    return width >= k || per_row * width / (double)k < need ? 0 : width;
 }
 
 lc_status lci_csr_tiles_build(const lci_csr *c, int32_t width, lci_csr_tiles **out) {
