@@ -19,7 +19,11 @@ void tool_error(const char *fmt, ...) {
 
 int tool_lib_error(const char *what, lc_status st) {
     const char *msg = lc_last_error();
-    tool_error("%s: %s (%s)", what, msg && *msg ? msg : "failed", lc_status_str(st));
+    if (!msg || !*msg) msg = "failed";
+    // Messages about a file already start with its name: say it once.
+    size_t n = strlen(what);
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':') tool_error("%s (%s)", msg, lc_status_str(st));
+    else tool_error("%s: %s (%s)", what, msg, lc_status_str(st));
     return 1;
 }
 

@@ -26,7 +26,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
         tool_json_str(&j, "pattern", tool_pattern_name(o->rnd.pattern));
         tool_json_num(&j, "density", o->rnd.density);
         if (o->rnd.pattern == TOOL_PATTERN_POWERLAW) tool_json_num(&j, "exponent", o->rnd.exponent);
-        tool_json_int(&j, "seed", (int64_t)o->rnd.seed);
+        tool_json_u64(&j, "seed", o->rnd.seed);
     }
     tool_json_close(&j);
     tool_json_str(&j, "matrix", r->matrix);

@@ -85,6 +85,11 @@ void tool_json_int(tool_json *j, const char *k, int64_t val) {
     putf(j, "%lld", (long long)val);
 }
 
+void tool_json_u64(tool_json *j, const char *k, uint64_t val) {
+    key(j, k);
+    putf(j, "%llu", (unsigned long long)val);
+}
+
 void tool_json_bool(tool_json *j, const char *k, bool val) {
     key(j, k);
     puts_(j, val ? "true" : "false");

@@ -57,6 +57,7 @@ void tool_json_str(tool_json *j, const char *key, const char *val);
 // Finite numbers as %.6g; NaN and infinities as null.
 void tool_json_num(tool_json *j, const char *key, double val);
 void tool_json_int(tool_json *j, const char *key, int64_t val);
+void tool_json_u64(tool_json *j, const char *key, uint64_t val);
 void tool_json_bool(tool_json *j, const char *key, bool val);
 void tool_json_null(tool_json *j, const char *key);
 void tool_json_open(tool_json *j, const char *key); // a nested object

@@ -23,51 +23,6 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     if (c->sell) info->bytes = info->extra_bytes = lci_csr_sell_bytes(c->sell);
 }
 
-// Drops whatever optimised layout the matrix has.
-static void csr_unoptimize(lci_csr *c) {
-    lci_csr_tiles_free(c->tiles);
-    lci_csr_sell_free(c->sell);
-    c->tiles = NULL;
-    c->sell = NULL;
-}
-
-lc_status lci_csr_optimize_tiles(lc_mat *mat, int32_t width) {
-    lci_csr *c = (lci_csr *)mat;
-    lci_csr_tiles *t = NULL;
-    // Build first, swap after: on failure the matrix keeps the layout it had.
-    lc_status st = lci_csr_tiles_build(c, width, &t);
-    if (st) return st;
-    csr_unoptimize(c);
-    c->tiles = t;
-    return LC_OK;
-}
-
-lc_status lci_csr_optimize_sell(lc_mat *mat, int32_t width) {
-    lci_csr *c = (lci_csr *)mat;
-    lci_csr_sell *s = NULL;
-    lc_status st = lci_csr_sell_build_width(c, width, &s);
-    if (st) return st;
-    csr_unoptimize(c);
-    c->sell = s;
-    return LC_OK;
-}
-
-static lc_status csr_optimize(lc_mat *mat, int64_t n_hint) {
-    lci_csr *c = (lci_csr *)mat;
-    if (n_hint >= LCI_CSR_SMALL_N) {
-        int32_t width = lci_csr_tiles_width(c, n_hint);
-        if (width > 0) return lci_csr_optimize_tiles(mat, width);
-        csr_unoptimize(c); // one tile would be slower than the plain kernels
-        return LC_OK;
-    }
-    lci_csr_sell *s = NULL;
-    lc_status st = lci_csr_sell_build(c, n_hint, &s);
-    if (st) return st;
-    csr_unoptimize(c);
-    c->sell = s;
-    return LC_OK;
-}
-
 static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {
     (void)all_entries;
     const lci_csr *c = (const lci_csr *)mat;
@@ -79,7 +34,7 @@ static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v
 
 static void csr_destroy(lc_mat *mat) {
     lci_csr *c = (lci_csr *)mat;
-    csr_unoptimize(c);
+    lci_csr_unoptimize(c);
     lci_free(c->ptr);
     lci_free(c->col);
     lci_free(c->val);
@@ -93,7 +48,7 @@ static const lci_vtable csr_vtable = {.format = LC_FORMAT_CSR,
                                       .info = csr_info,
                                       .to_csr = csr_to_csr,
                                       .destroy = csr_destroy,
-                                      .optimize = csr_optimize};
+                                      .optimize = lci_csr_optimize};
 
 static lc_status csr_alloc(lci_csr **out, int64_t m, int64_t k, int64_t nnz) {
     lci_csr *c = lci_calloc(1, sizeof *c);

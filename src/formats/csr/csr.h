@@ -45,6 +45,10 @@ void lci_csr_mm_ref(const int64_t *ptr, const int32_t *col, const float *val, in
 void lci_csr_mv_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                     int64_t r1, const float *x, float alpha, float beta, float *y, int64_t incy);
 
+// Inspector-executor (csr_optimize.c): lc_mat_optimize for CSR, and dropping a layout.
+lc_status lci_csr_optimize(lc_mat *a, int64_t n_hint);
+void lci_csr_unoptimize(lci_csr *c);
+
 // The apply driver (csr_mm.c).
 lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g);
 size_t lci_csr_workspace(const lc_mat *a, lc_layout layout, int64_t n);

@@ -44,14 +44,16 @@ static int by_length(const void *pa, const void *pb) {
 
 // Tile width: x of one tile (width floats per vector) should stay in L1 — 4096 columns (16 KiB)
 // for one vector, halved per doubling of the vectors — unless rows would then hold fewer than
-// 8 entries per tile on average (per-tile overhead); then tiles grow, up to one tile.
-static int32_t sell_width(const lci_csr *c, int64_t n_hint) {
+// 8 entries per tile on average (per-tile overhead); then tiles grow. If even 65536-column
+// tiles (the most 16-bit columns reach) stay that thin and there are several, the plain
+// kernels are faster: 0.
+int32_t lci_csr_sell_width(const lci_csr *c, int64_t n_hint) {
     const int64_t k = c->base.k, m = c->base.m;
     int32_t width = 4096;
     for (int64_t v = 1; v < n_hint && width > 1024; v *= 2) width /= 2;
     double per_row = m > 0 ? (double)c->nnz / (double)m : 0;
     while (width < 65536 && width < k && per_row * width / (double)k < 8.0) width *= 2;
-    return width;
+    return width < k && per_row * width / (double)k < 8.0 ? 0 : width;
 }
 
 // Per tile: count every row's entries there (seg, tile-major), cap them per window, sort each
@@ -193,8 +195,4 @@ fail:
     lci_free(seg);
     lci_csr_sell_free(s);
     return st;
-}
-
-lc_status lci_csr_sell_build(const lci_csr *c, int64_t n_hint, lci_csr_sell **out) {
-    return lci_csr_sell_build_width(c, sell_width(c, n_hint), out);
 }

@@ -72,11 +72,10 @@ void lci_csr_sell_ovf_ref(const int32_t *row, const int64_t *ptr, const uint16_t
                           const float *val, int64_t q0, int64_t q1, int64_t n, const float *x,
                           int64_t ldxv, float *acc, int64_t lda);
 
-// The layout (csr_sell.c) for about n_hint vectors (the tile width follows the rule in
-// csr_sell.c), or for a given tile width (tests force narrow tiles), and its apply
-// (csr_sell_mm.c).
-lc_status lci_csr_sell_build(const lci_csr *c, int64_t n_hint, lci_csr_sell **out);
+// The layout (csr_sell.c) with column tiles of `width`, the width lc_mat_optimize picks for
+// about n_hint vectors (0: the plain layout is faster), and its apply (csr_sell_mm.c).
 lc_status lci_csr_sell_build_width(const lci_csr *c, int32_t width, lci_csr_sell **out);
+int32_t lci_csr_sell_width(const lci_csr *c, int64_t n_hint);
 // Builds the layout with tile `width` and swaps it in (tests); on failure A is unchanged.
 lc_status lci_csr_optimize_sell(lc_mat *a, int32_t width);
 void lci_csr_sell_free(lci_csr_sell *s);
