@@ -22,8 +22,10 @@ int tool_lib_error(const char *what, lc_status st) {
     if (!msg || !*msg) msg = "failed";
     // Messages about a file already start with its name: say it once.
     size_t n = strlen(what);
-    if (strncmp(msg, what, n) == 0 && msg[n] == ':') tool_error("%s (%s)", msg, lc_status_str(st));
-    else tool_error("%s: %s (%s)", what, msg, lc_status_str(st));
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':')
+        tool_error("%s (%s)", msg, lc_status_str(st));
+    else
+        tool_error("%s: %s (%s)", what, msg, lc_status_str(st));
     return 1;
 }
 

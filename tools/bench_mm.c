@@ -43,6 +43,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_str(&j, "blas", r->blas);
     tool_json_str(&j, "cpu", tool_cpu_name());
     tool_json_int(&j, "reps", r->reps);
+    if (r->has_dense) tool_json_int(&j, "dense_reps", r->dense_reps);
     tool_json_int(&j, "warmup", r->warmup);
     tool_json_bool(&j, "cold", o->cold);
     tool_json_num(&j, "beta", 0.0);

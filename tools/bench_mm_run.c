@@ -9,8 +9,8 @@
 
 // Above this the dense peer is skipped (and the dense format refused).
 #define DENSE_MAX_BYTES ((int64_t)4 << 30)
-// Automatic repetitions: 10; fewer (down to 3) when a run is slow, so each side stays near
-// AUTO_BUDGET_S; more (up to 50) when runs are so short that 10 would take under AUTO_MIN_S.
+// Automatic repetitions, per side: 10; fewer (down to 3) when a run is slow, so each side stays
+// near AUTO_BUDGET_S; more (up to 50) when runs are so short that 10 would take under AUTO_MIN_S.
 #define AUTO_REPS     10
 #define AUTO_MIN_REPS 3
 #define AUTO_MAX_REPS 50
@@ -25,7 +25,7 @@ void tool_mm_defaults(tool_mm_opts *o) {
                         .layout = LC_LAYOUT_COLS,
                         .threads = tool_cpu_count(),
                         .reps = 0,
-                        .warmup = 1,
+                        .warmup = 2,
                         .isa = -1};
     tool_random_defaults(&o->rnd);
 }
@@ -199,8 +199,9 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     if (r->has_dense) memset(yd, 0, (size_t)ycount * sizeof *yd); // pages mapped before timing
     dense_ctx dc = {o->layout, m, k, n, ad, x, yd};
 
-    // Warm-up; its first run is a probe that sizes the repetitions when they are automatic.
-    int warm = o->warmup, reps = o->reps;
+    // Warm-up; its first run is a probe that sizes the repetitions when they are automatic,
+    // for each side on its own (a slow dense peer must not cut lacuna's repetitions).
+    int warm = o->warmup, reps = o->reps, dreps = o->reps;
     if (warm > 0) {
         double ts = 0, td = 0;
         if ((st = probe(run_lacuna, &lc, &ts))) {
@@ -208,16 +209,17 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
             goto done;
         }
         if (r->has_dense) probe(run_dense, &dc, &td);
-        if (reps == 0) reps = auto_reps(ts > td ? ts : td);
+        if (reps == 0) reps = auto_reps(ts), dreps = auto_reps(td);
         warm--;
     }
-    if (reps == 0) reps = AUTO_REPS;
+    if (reps == 0) reps = dreps = AUTO_REPS;
     r->reps = reps;
+    r->dense_reps = r->has_dense ? dreps : 0;
     if ((st = lci_time(run_lacuna, &lc, warm, reps, o->cold, &r->t))) {
         tool_lib_error("lc_mat_mm_ws", st);
         goto done;
     }
-    if (r->has_dense && (st = lci_time(run_dense, &dc, warm, reps, o->cold, &r->dense_t))) {
+    if (r->has_dense && (st = lci_time(run_dense, &dc, warm, dreps, o->cold, &r->dense_t))) {
         tool_lib_error("dense peer", st);
         goto done;
     }

@@ -115,7 +115,7 @@ typedef struct tool_mm_opts {
     int64_t n;
     lc_layout layout;
     int threads;     // >= 1
-    int reps;        // 0: chosen from a probe run (10; 3..9 when slow, up to 50 when fast)
+    int reps;        // 0: chosen per side from a probe run (10; 3..9 when slow, up to 50 when fast)
     int warmup;      // >= 0
     bool cold;       // evict the caches before each repetition
     bool optimize;   // lc_mat_optimize(A, n) once before timing (on a copy of the source)
@@ -128,7 +128,7 @@ typedef struct tool_mm_result {
     struct lc_mat_info info; // of the matrix in the benchmarked format (after optimizing)
     double optimize_s;       // wall time of lc_mat_optimize (with opts.optimize)
     char matrix[160];        // the matrix's name (tool_random_name, tool_file_name)
-    int threads, reps, warmup;
+    int threads, reps, dense_reps, warmup;
     char isa[16], kernel[64], blas[128];
     lci_timing t;             // lacuna
     bool has_dense;           // false when the dense peer was skipped (array above 4 GiB)
@@ -139,7 +139,7 @@ typedef struct tool_mm_result {
 } tool_mm_result;
 
 // Defaults: csr, uniform density 0.1, 4096×4096, n 256, cols, all cores, automatic reps,
-// 1 warm-up, seed 1, not optimized.
+// 2 warm-ups, seed 1, not optimized.
 void tool_mm_defaults(tool_mm_opts *o);
 // Builds the matrix and operands, times lacuna and the dense peer, checks the error. On failure
 // prints the error line and returns false.
