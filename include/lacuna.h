@@ -182,6 +182,8 @@ struct lc_mat_info {
     double exec_flops_per_col; // flops executed per column, padding included
     int64_t bytes;             // bytes of A read by one apply, as executed
     int64_t extra_bytes;       // memory added by lc_mat_optimize (0 when not optimised)
+    const char *layout;        // internal layout products use: "plain", or the one
+                               // lc_mat_optimize kept ("tiles", "sell"); static string
 };
 
 // Fills *info (struct and function share the name, as stat() does).

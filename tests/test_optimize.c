@@ -49,6 +49,7 @@ static void test_info(void **state) {
     struct lc_mat_info plain, opt, again;
     assert_ok(lc_mat_info(A, &plain));
     assert_int_equal(plain.extra_bytes, 0);
+    assert_string_equal(plain.layout, "plain");
     // lc_mat_optimize keeps a layout only if it times faster here: either way info agrees.
     assert_ok(lc_mat_optimize(A, 256));
     assert_ok(lc_mat_info(A, &opt));
@@ -58,6 +59,7 @@ static void test_info(void **state) {
     assert_ok(lci_csr_optimize_tiles(A, lci_csr_tiles_width(c, 256)));
     assert_ok(lc_mat_info(A, &opt));
     assert_true(opt.extra_bytes > 0);
+    assert_string_equal(opt.layout, "tiles");
     // 16-bit columns: fewer bytes per entry (6 instead of 8) than the plain arrays.
     assert_true(opt.bytes < plain.bytes);
     assert_int_equal(opt.stored, plain.stored);
@@ -67,6 +69,7 @@ static void test_info(void **state) {
     // The decode layout replaces the tiles; its index bytes are 16-bit too.
     assert_ok(lci_csr_optimize_sell(A, lci_csr_sell_width(c, 1)));
     assert_ok(lc_mat_info(A, &again));
+    assert_string_equal(again.layout, "sell");
     assert_true(again.extra_bytes > 0 && again.extra_bytes != opt.extra_bytes);
     assert_true(again.bytes < plain.bytes);
     lc_mat_free(A);

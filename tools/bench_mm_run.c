@@ -77,9 +77,14 @@ static int auto_reps(double secs) {
     return AUTO_REPS;
 }
 
-static const char *kernel_name(lc_format f, int64_t n) {
-    switch (f) {
+// The kernel a product of n vectors runs, from the format and the layout lc_mat_info reports.
+static const char *kernel_name(const struct lc_mat_info *info, int64_t n) {
+    switch (info->format) {
     case LC_FORMAT_CSR:
+        if (strcmp(info->layout, "tiles") == 0 && n >= 8)
+            return lci_kernel_name(LCI_KERNEL_CSR_TILE_MM);
+        if (strcmp(info->layout, "sell") == 0 && n < 8)
+            return lci_kernel_name(LCI_KERNEL_CSR_SELL_MV);
         return lci_kernel_name(n == 1 ? LCI_KERNEL_CSR_MV : LCI_KERNEL_CSR_MM);
     case LC_FORMAT_COO:
         return "lci_coo_mm_ref";
@@ -164,7 +169,7 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     r->threads = lc_threads_get();
     r->warmup = o->warmup;
     snprintf(r->isa, sizeof r->isa, "%s", lc_isa_name(lc_isa_get()));
-    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(r->info.format, n));
+    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(&r->info, n));
 
     // Operands: X random, Y random too (beta = 0 overwrites it).
     bool cols = o->layout == LC_LAYOUT_COLS;

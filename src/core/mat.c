@@ -64,6 +64,7 @@ lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info) {
     info->format = a->vt->format;
     info->m = a->m;
     info->k = a->k;
+    info->layout = "plain";
     a->vt->info(a, info);
     lci_error_clear();
     return LC_OK;

@@ -21,6 +21,8 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     // An optimised layout is read instead of the plain arrays (by the products it serves).
     if (c->tiles) info->bytes = info->extra_bytes = lci_csr_tiles_bytes(c->tiles);
     if (c->sell) info->bytes = info->extra_bytes = lci_csr_sell_bytes(c->sell);
+    if (c->tiles) info->layout = "tiles";
+    if (c->sell) info->layout = "sell";
 }
 
 static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {
