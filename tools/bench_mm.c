@@ -42,7 +42,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_str(&j, "kernel", r->kernel);
     tool_json_str(&j, "blas", r->blas);
     tool_json_str(&j, "cpu", tool_cpu_name());
-    tool_json_str(&j, "layout", r->info.layout);
+    tool_json_str(&j, "storage", r->info.layout); // the internal layout lc_mat_info reports
     tool_json_int(&j, "reps", r->reps);
     if (r->has_dense) tool_json_int(&j, "dense_reps", r->dense_reps);
     tool_json_int(&j, "warmup", r->warmup);
