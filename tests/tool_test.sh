@@ -117,7 +117,7 @@ fi
 "$tool" report --quick --size 128 --json "$work/report.jsonl" >"$work/report.md" 2>/dev/null ||
     fail "report"
 grep -q '^| 90% | 10× | 1.8× |' "$work/report.md" || fail "report table"
-[ "$(grep -c '"op":"mm"' "$work/report.jsonl")" -eq 10 ] || fail "report JSON lines"
+[ "$(grep -c '"op":"mm"' "$work/report.jsonl")" -eq 20 ] || fail "report JSON lines (5 sparsities × 2 n × plain/optimized)"
 cat "$work/report.jsonl" >>"$json"
 
 "$check" <"$json" || fail "bench JSON does not follow lacuna-bench/1"

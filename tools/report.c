@@ -1,7 +1,8 @@
 // report.c: `lacuna report`: the sparsity-paradox sweep (CSR 4096×4096, sparsity 50..99%, at
-// n = 256 and n = 1, all threads) through the bench mm engine, printed as a markdown table
-// beside the chapter's section 10.1 figures; every measurement optionally saved as JSON lines.
-// The table has the columns of scripts/bench_tables.py's "paradox" table.
+// n = 256 and n = 1, all threads, plain and after lc_mat_optimize) through the bench mm engine,
+// printed as a markdown table beside the chapter's section 10.1 figures; every measurement
+// optionally saved as JSON lines. The table has the columns of scripts/bench_tables.py's
+// "paradox" table.
 #include "tool.h"
 
 #include <math.h>
@@ -31,24 +32,34 @@ static const char *plain(char *buf, size_t size, double v) {
     return buf;
 }
 
-static void print_table(const tool_mm_opts *o, tool_mm_result res[NSWEEP][2], bool quick) {
+// "plain / optimized" speedups of one cell.
+static const char *pair(char *buf, size_t size, const tool_mm_result r[2]) {
+    char a[16], b[16];
+    snprintf(buf, size, "%s / %s", times(a, sizeof a, tool_mm_speedup(&r[0])),
+             times(b, sizeof b, tool_mm_speedup(&r[1])));
+    return buf;
+}
+
+static void print_table(const tool_mm_opts *o, tool_mm_result res[NSWEEP][2][2], bool quick) {
     printf("## The sparsity paradox on this machine\n\n");
     printf("CSR %lld x %lld, random uniform sparsity, vectors as columns, %d threads, %s; "
-           "speedup = CBLAS dense time / lacuna time, medians of one run (%s).\n",
-           (long long)o->rnd.m, (long long)o->rnd.k, res[0][0].threads, tool_cpu_name(),
+           "speedup = CBLAS dense time / lacuna time, medians of one run (%s); plain, and "
+           "after lc_mat_optimize.\n",
+           (long long)o->rnd.m, (long long)o->rnd.k, res[0][0][0].threads, tool_cpu_name(),
            quick ? "lacuna report --quick" : "lacuna report");
-    printf("BLAS: %s; lacuna isa %s.\n\n", res[0][0].blas, res[0][0].isa);
-    printf("| sparsity | theoretical speedup | chapter 10.1 actual | lacuna n=256 | "
-           "lacuna n=1 | efficiency n=256 | efficiency n=1 |\n");
+    printf("BLAS: %s; lacuna isa %s.\n\n", res[0][0][0].blas, res[0][0][0].isa);
+    printf("| sparsity | theoretical speedup | chapter 10.1 actual | "
+           "lacuna n=256 (plain / optimized) | lacuna n=1 (plain / optimized) | "
+           "efficiency n=256 | efficiency n=1 |\n");
     printf("|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int s = 0; s < NSWEEP; s++) {
-        char b[6][32];
-        double theory = tool_mm_theoretical(&res[s][0]);
-        double s256 = tool_mm_speedup(&res[s][0]), s1 = tool_mm_speedup(&res[s][1]);
-        printf("| %d%% | %s | %s | %s | %s | %s | %s |\n", sparsity_pct[s], times(b[0], 32, theory),
-               times(b[1], 32, chapter_actual[s]), times(b[2], 32, s256), times(b[3], 32, s1),
-               plain(b[4], 32, s256 / theory),
-               plain(b[5], 32, s1 / tool_mm_theoretical(&res[s][1])));
+        char b[6][64];
+        const tool_mm_result *wide = &res[s][0][1], *one = &res[s][1][1];
+        double theory = tool_mm_theoretical(wide);
+        printf("| %d%% | %s | %s | %s | %s | %s | %s |\n", sparsity_pct[s], times(b[0], 64, theory),
+               times(b[1], 64, chapter_actual[s]), pair(b[2], 64, res[s][0]),
+               pair(b[3], 64, res[s][1]), plain(b[4], 64, tool_mm_speedup(wide) / theory),
+               plain(b[5], 64, tool_mm_speedup(one) / tool_mm_theoretical(one)));
     }
 }
 
@@ -84,20 +95,23 @@ int tool_report(int argc, char **argv) {
     }
     // --quick: 3 repetitions instead of up to 10; the same shapes, so the table is comparable.
     if (quick) o.reps = 3;
-    static tool_mm_result res[NSWEEP][2];
+    static tool_mm_result res[NSWEEP][2][2]; // sparsity, n, plain/optimized
     int rc = 0;
     double t0 = lci_now();
     for (int s = 0; s < NSWEEP && rc == 0; s++) {
         for (int w = 0; w < 2 && rc == 0; w++) {
-            o.rnd.density = densities[s];
-            o.n = widths[w];
-            fprintf(stderr, "report: sparsity %d%%, n = %lld ...\n", sparsity_pct[s],
-                    (long long)o.n);
-            if (!tool_mm_run(&o, &res[s][w]))
-                rc = 1;
-            else if (jf && !tool_mm_json(&o, &res[s][w], jf)) {
-                tool_error("report: cannot write %s", json_path);
-                rc = 1;
+            for (int opt = 0; opt < 2 && rc == 0; opt++) {
+                o.rnd.density = densities[s];
+                o.n = widths[w];
+                o.optimize = opt;
+                fprintf(stderr, "report: sparsity %d%%, n = %lld%s ...\n", sparsity_pct[s],
+                        (long long)o.n, opt ? ", optimized" : "");
+                if (!tool_mm_run(&o, &res[s][w][opt]))
+                    rc = 1;
+                else if (jf && !tool_mm_json(&o, &res[s][w][opt], jf)) {
+                    tool_error("report: cannot write %s", json_path);
+                    rc = 1;
+                }
             }
         }
     }

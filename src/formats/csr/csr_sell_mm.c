@@ -95,7 +95,7 @@ lc_status lci_csr_sell_mm(const lci_csr *c, const lci_mm_args *g) {
     job.kernel = (lci_csr_sell_fn)lci_kernel_get(LCI_KERNEL_CSR_SELL_MV);
     job.overflow = (lci_csr_ovf_fn)lci_kernel_get(LCI_KERNEL_CSR_SELL_OVF);
     double entries = (double)LCI_CSR_SELL_C * (double)s->cost[s->windows];
-    int parts = lci_threads_for(entries * (double)g->n, 32768.0);
+    int parts = lci_threads_for(entries * (double)g->n, 4096.0);
     if (parts > LCI_MAX_PARTS) parts = LCI_MAX_PARTS;
     if (parts > s->windows) parts = (int)s->windows;
     lci_partition_rows(s->cost, s->windows, 2, parts, job.bounds);
