@@ -1,6 +1,7 @@
 // csr_optimize.c: lc_mat_optimize for CSR (inspector-executor): build the layout the structure
-// suggests for n_hint vectors, time it against the plain kernels on this machine, keep the
-// faster. Nothing in A changes until everything that can fail has succeeded.
+// suggests for n_hint vectors, time it against the plain kernels on this machine (both
+// activation layouts, runs alternating), keep the faster. Nothing in A changes until
+// everything that can fail has succeeded.
 #include "csr.h"
 
 #include <string.h>
@@ -33,23 +34,47 @@ lc_status lci_csr_optimize_sell(lc_mat *mat, int32_t width) {
     return LC_OK;
 }
 
-// Operands of the timing trial: Y = A·X for n vectors in the rows layout, X zero.
+// The timing trial: Y = A·X for n vectors, X zero, in both activation layouts (the plain
+// kernels read X in place in one and pack it in the other; lc_mat_optimize does not know which
+// one the caller will use). Plain and candidate runs alternate, so drifting clocks and caches
+// hit both alike; each side's time is its fastest run per layout, summed over the layouts.
 typedef struct trial {
     lci_csr *c;
+    lci_csr_tiles *tiles; // the candidate (one of the two)
+    lci_csr_sell *sell;
     lci_mm_args g;
 } trial;
 
-static lc_status trial_run(void *ctx) {
-    trial *t = ctx;
-    return lci_csr_mm(&t->c->base, &t->g);
+// One product with the plain layout (cand = false) or the candidate, in seconds.
+static double trial_once(trial *t, bool cand) {
+    lci_csr_tiles *keep_tiles = t->c->tiles;
+    lci_csr_sell *keep_sell = t->c->sell;
+    t->c->tiles = cand ? t->tiles : NULL;
+    t->c->sell = cand ? t->sell : NULL;
+    double t0 = lci_now();
+    lci_csr_mm(&t->c->base, &t->g);
+    double secs = lci_now() - t0;
+    t->c->tiles = keep_tiles, t->c->sell = keep_sell;
+    return secs;
 }
 
-// Fastest of three runs (after one warm-up) with the layout c has now.
-static lc_status trial_time(trial *t, double *best) {
-    lci_timing tm;
-    lc_status st = lci_time(trial_run, t, 1, 3, false, &tm);
-    *best = tm.min_s;
-    return st;
+static void trial_run(trial *t, double *plain_s, double *cand_s) {
+    const int64_t m = t->c->base.m, k = t->c->base.k, n = t->g.n;
+    *plain_s = *cand_s = 0;
+    for (int layout = 0; layout < 2; layout++) {
+        bool cols = layout == 0;
+        t->g.layout = cols ? LC_LAYOUT_COLS : LC_LAYOUT_ROWS;
+        t->g.ldx = cols ? n : (k > 0 ? k : 1);
+        t->g.ldy = cols ? n : (m > 0 ? m : 1);
+        double best_plain = 1e30, best_cand = 1e30;
+        trial_once(t, false), trial_once(t, true); // warm-up
+        for (int r = 0; r < 3; r++) {
+            double p = trial_once(t, false), c = trial_once(t, true);
+            if (p < best_plain) best_plain = p;
+            if (c < best_cand) best_cand = c;
+        }
+        *plain_s += best_plain, *cand_s += best_cand;
+    }
 }
 
 // A candidate must beat the plain kernels by this margin to be kept (timing noise should not
@@ -75,18 +100,22 @@ lc_status lci_csr_optimize(lc_mat *mat, int64_t n_hint) {
         lci_csr_unoptimize(c);
         return LC_OK;
     }
-    // Scratch for the trial: X (n×K), Y (n×M) and the larger of the two layouts' workspaces.
-    trial t = {.c = c};
+    // Scratch for the trial: X and Y (n·K and n·M floats, either layout) and the largest
+    // workspace of the two layouts and the two activation layouts.
+    trial t = {.c = c, .tiles = tiles, .sell = sell};
     float *x = NULL, *y = NULL;
     void *work = NULL;
-    lci_csr_tiles *old_tiles = c->tiles;
-    lci_csr_sell *old_sell = c->sell;
-    c->tiles = tiles, c->sell = sell;
-    size_t ws_new = lci_csr_workspace(mat, LC_LAYOUT_ROWS, n_hint);
-    c->tiles = NULL, c->sell = NULL;
-    size_t ws_plain = lci_csr_workspace(mat, LC_LAYOUT_ROWS, n_hint);
-    c->tiles = old_tiles, c->sell = old_sell;
-    size_t ws = ws_new > ws_plain ? ws_new : ws_plain;
+    size_t ws = 0;
+    for (int cand = 0; cand < 2; cand++) {
+        lci_csr_tiles *keep_tiles = c->tiles;
+        lci_csr_sell *keep_sell = c->sell;
+        c->tiles = cand ? tiles : NULL, c->sell = cand ? sell : NULL;
+        for (int layout = 0; layout < 2; layout++) {
+            size_t need = lci_csr_workspace(mat, layout ? LC_LAYOUT_ROWS : LC_LAYOUT_COLS, n_hint);
+            if (need > ws) ws = need;
+        }
+        c->tiles = keep_tiles, c->sell = keep_sell;
+    }
     if (ws == SIZE_MAX) {
         st = lci_error(LC_ERR_OVERFLOW, "lc_mat_optimize: workspace for n = %lld overflows",
                        (long long)n_hint);
@@ -98,17 +127,11 @@ lc_status lci_csr_optimize(lc_mat *mat, int64_t n_hint) {
         st = lci_error(LC_ERR_NOMEM, "lc_mat_optimize: cannot allocate the timing trial");
         goto done;
     }
-    t.g = (lci_mm_args){LC_LAYOUT_ROWS, n_hint, 1.0f,          0.0f, x,
-                        k > 0 ? k : 1,  y,      m > 0 ? m : 1, work, ws};
-    double plain_s = 0, new_s = 0;
-    // Both measured with the matrix's layouts swapped in and out by pointer only; the old
-    // layout (if any) is dropped only once the choice is made.
-    c->tiles = NULL, c->sell = NULL;
-    st = trial_time(&t, &plain_s);
-    c->tiles = tiles, c->sell = sell;
-    if (!st) st = trial_time(&t, &new_s);
-    c->tiles = old_tiles, c->sell = old_sell;
-    if (st) goto done;
+    t.g = (lci_mm_args){
+        .n = n_hint, .alpha = 1.0f, .beta = 0.0f, .x = x, .y = y, .work = work, .work_size = ws};
+    double plain_s, new_s;
+    trial_run(&t, &plain_s, &new_s);
+    // The choice is made: drop the old layout, keep the candidate if it won.
     lci_csr_unoptimize(c);
     if (new_s < KEEP_MARGIN * plain_s) {
         c->tiles = tiles, c->sell = sell;
