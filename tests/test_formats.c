@@ -6,14 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static float *dense_of(const lc_mat *A) {
-    struct lc_mat_info info;
-    assert_ok(lc_mat_info(A, &info));
-    float *d = calloc((size_t)(info.m * info.k + 1), sizeof *d);
-    assert_ok(lc_mat_to_dense(A, d, info.k > 0 ? info.k : 1));
-    return d;
-}
-
 static void test_create_dense(void **state) {
     (void)state;
     float a[6] = {1, 2, 3, 4, 5, 6};
@@ -31,7 +23,7 @@ static void test_create_dense(void **state) {
     float b[8] = {1, 2, 3, -1, 4, 5, 6, -1};
     assert_ok(lc_mat_create_dense(&A, 2, 3, b, 4));
     b[0] = 100;
-    float *d = dense_of(A);
+    float *d = tu_dense_of(A);
     assert_memory_equal(d, a, sizeof a);
     free(d);
     lc_mat_free(A);
@@ -55,7 +47,7 @@ static void test_create_coo(void **state) {
     assert_int_equal(info.stored, 5); // the duplicate merged, the explicit zero kept
     assert_true(info.flops_per_col == 10.0);
     assert_int_equal(info.bytes, 5 * 12);
-    float *d = dense_of(A);
+    float *d = tu_dense_of(A);
     float want[12] = {0, 0, 0, 2, 3, 0, 1.75f, 0, 0, 4, 0, 0};
     assert_memory_equal(d, want, sizeof want);
     free(d);
@@ -87,14 +79,14 @@ static void test_create_csr(void **state) {
     assert_ok(lc_mat_info(A, &info));
     assert_int_equal(info.stored, 5);
     assert_int_equal(info.bytes, 5 * 8 + 4 * 8);
-    float *d = dense_of(A);
+    float *d = tu_dense_of(A);
     float want[12] = {3, 6, 0, 1, 0, 0, 0, 0, 5, 0, 6, 0};
     assert_memory_equal(d, want, sizeof want);
     free(d);
     // Canonical order shows in the COO conversion: rows, then increasing columns.
     lc_mat *C = NULL;
     assert_ok(lc_mat_convert(&C, A, LC_FORMAT_COO, NULL));
-    d = dense_of(C);
+    d = tu_dense_of(C);
     assert_memory_equal(d, want, sizeof want);
     free(d);
     lc_mat_free(C);
@@ -143,7 +135,7 @@ static void test_round_trips(void **state) {
                 assert_int_equal(ib.format, f[to]);
                 assert_int_equal(ib.m, m);
                 assert_int_equal(ib.k, k);
-                float *d = dense_of(B);
+                float *d = tu_dense_of(B);
                 assert_memory_equal(d, a, (size_t)(m * k) * sizeof *a);
                 free(d);
                 lc_mat_free(B);
@@ -180,7 +172,7 @@ static void test_prune(void **state) {
             struct lc_mat_info info;
             assert_ok(lc_mat_info(A, &info));
             if (f[fi] != LC_FORMAT_DENSE) assert_int_equal(info.stored, want);
-            float *d = dense_of(A);
+            float *d = tu_dense_of(A);
             for (int i = 0; i < 30; i++) assert_true(d[i] == (keep[i] ? a[i] : 0.0f));
             free(d);
             lc_mat_free(A);
@@ -192,7 +184,7 @@ static void test_prune(void **state) {
     lc_mat *A = NULL;
     lc_mat_params p = {.density = 0.25};
     assert_ok(lc_mat_from_dense(&A, LC_FORMAT_CSR, 3, 4, eq, 4, &p));
-    float *d = dense_of(A);
+    float *d = tu_dense_of(A);
     for (int i = 0; i < 12; i++) assert_true(d[i] == (i < 3 ? eq[i] : 0.0f));
     free(d);
     // Pruning a sparse matrix selects among its stored entries.
@@ -207,7 +199,7 @@ static void test_prune(void **state) {
     float nz[2] = {-0.0f, 1.0f};
     lc_mat *D = NULL;
     assert_ok(lc_mat_from_dense(&D, LC_FORMAT_DENSE, 1, 2, nz, 2, NULL));
-    float *dd = dense_of(D);
+    float *dd = tu_dense_of(D);
     assert_true(signbit(dd[0]) && dd[1] == 1.0f);
     free(dd);
     lc_mat_free(D);

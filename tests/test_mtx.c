@@ -14,20 +14,6 @@ static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CS
 
 // ---- helpers ----
 
-static float *dense_of(const lc_mat *A) {
-    struct lc_mat_info info;
-    assert_ok(lc_mat_info(A, &info));
-    float *d = calloc((size_t)(info.m * info.k + 1), sizeof *d);
-    assert_ok(lc_mat_to_dense(A, d, info.k > 0 ? info.k : 1));
-    return d;
-}
-
-static int64_t stored(const lc_mat *A) {
-    struct lc_mat_info info;
-    assert_ok(lc_mat_info(A, &info));
-    return info.stored;
-}
-
 // Reads `text` in every format, checks the shape, that all formats agree with `want` (row-major
 // m×k), and returns the entries stored by the CSR result.
 static int64_t check_read(const char *text, int64_t m, int64_t k, const float *want) {
@@ -40,7 +26,7 @@ static int64_t check_read(const char *text, int64_t m, int64_t k, const float *w
         assert_int_equal(info.format, formats[f]);
         assert_int_equal(info.m, m);
         assert_int_equal(info.k, k);
-        float *d = dense_of(A);
+        float *d = tu_dense_of(A);
         for (int64_t i = 0; i < m * k; i++)
             if (memcmp(&d[i], &want[i], sizeof(float)))
                 fail_msg("%s: entry (%lld, %lld) = %g, want %g", lc_format_name(formats[f]),
@@ -70,38 +56,6 @@ static void check_bad_n(const void *data, size_t size, lc_status want, const cha
 
 static void check_bad(const char *text, lc_status want, const char *frag1, const char *frag2) {
     check_bad_n(text, strlen(text), want, frag1, frag2);
-}
-
-// gzip-compresses data into a malloc'ed buffer.
-static unsigned char *gzip_mem(const void *data, size_t size, size_t *out_size) {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, (uLong)size) + 64;
-    unsigned char *out = malloc(cap);
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)size;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *out_size = cap - z.avail_out;
-    deflateEnd(&z);
-    return out;
-}
-
-static void write_file(const char *path, const void *data, size_t size) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, size, f), size);
-    assert_int_equal(fclose(f), 0);
-}
-
-static const char *tmp_path(const char *name) {
-    static char path[4][512];
-    static int next = 0;
-    char *p = path[next++ % 4];
-    snprintf(p, 512, "%s/test_mtx_%s", LC_TEST_TMP, name);
-    return p;
 }
 
 // ---- reading: variants ----
@@ -149,7 +103,7 @@ static void test_read_duplicates_zeros(void **state) {
     assert_int_equal(nnz, 4);
     lc_mat *A = NULL;
     assert_ok(lc_mtx_read_mem(text, strlen(text), LC_FORMAT_COO, &A));
-    assert_int_equal(stored(A), 4);
+    assert_int_equal(tu_stored(A), 4);
     lc_mat_free(A);
     // Special values as strtod reads them.
     const float wsp[3] = {INFINITY, -INFINITY, FLT_MAX};
@@ -206,7 +160,7 @@ static void test_read_array(void **state) {
     assert_int_equal(check_read(text, 2, 3, want), 5);
     lc_mat *A = NULL;
     assert_ok(lc_mtx_read_mem(text, strlen(text), LC_FORMAT_DENSE, &A));
-    assert_int_equal(stored(A), 6);
+    assert_int_equal(tu_stored(A), 6);
     lc_mat_free(A);
     // Symmetric: the lower triangle column by column.
     const float wsym[9] = {1, 2, 3, 2, 4, 5, 3, 5, 6};
@@ -371,7 +325,7 @@ static void test_lying_header(void **state) {
     // Compressed, so the bytes left are unknown: storage grows with what is really there.
     const char *text = MM "2000000000 2000000000 1000000000000\n1 1 1\n2 2 2\n";
     size_t gz_size = 0;
-    unsigned char *gz = gzip_mem(text, strlen(text), &gz_size);
+    unsigned char *gz = tu_gzip(text, strlen(text), &gz_size);
     lc_allocator rec = {record_alloc, record_free, NULL};
     largest_request = 0;
     lc_allocator_set(&rec);
@@ -383,8 +337,8 @@ static void test_lying_header(void **state) {
     assert_true(largest_request < (1u << 20));
     free(gz);
     // The same from a plain file: rejected from the file's size.
-    const char *path = tmp_path("lying.mtx");
-    write_file(path, text, strlen(text));
+    const char *path = tu_tmp_path("test_mtx", "lying.mtx");
+    tu_write_file(path, text, strlen(text));
     assert_status(lc_mtx_read(path, LC_FORMAT_CSR, &A), LC_ERR_FORMAT);
     assert_non_null(strstr(lc_last_error(), "lying.mtx: line 2"));
     assert_null(A);
@@ -398,34 +352,34 @@ static void test_gzip(void **state) {
                        "1 1 1\n2 1 2\n3 3 5\n3 1 -1\n";
     const float want[9] = {1, 2, -1, 2, 0, 0, -1, 0, 5};
     size_t n = 0;
-    unsigned char *gz = gzip_mem(text, strlen(text), &n);
+    unsigned char *gz = tu_gzip(text, strlen(text), &n);
     // From memory and from a file whose name does not say gzip.
     lc_mat *A = NULL;
     assert_ok(lc_mtx_read_mem(gz, n, LC_FORMAT_CSR, &A));
-    float *d = dense_of(A);
+    float *d = tu_dense_of(A);
     assert_memory_equal(d, want, sizeof want);
     free(d);
     lc_mat_free(A);
-    const char *path = tmp_path("gzip_no_suffix.mtx");
-    write_file(path, gz, n);
+    const char *path = tu_tmp_path("test_mtx", "gzip_no_suffix.mtx");
+    tu_write_file(path, gz, n);
     assert_ok(lc_mtx_read(path, LC_FORMAT_DENSE, &A));
-    d = dense_of(A);
+    d = tu_dense_of(A);
     assert_memory_equal(d, want, sizeof want);
     free(d);
     lc_mat_free(A);
     // Written by zlib's gz* functions, with a .gz name.
-    const char *gzpath = tmp_path("gzfile.mtx.gz");
+    const char *gzpath = tu_tmp_path("test_mtx", "gzfile.mtx.gz");
     gzFile g = gzopen(gzpath, "wb");
     assert_non_null(g);
     assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
     assert_int_equal(gzclose(g), Z_OK);
     assert_ok(lc_mtx_read(gzpath, LC_FORMAT_COO, &A));
-    assert_int_equal(stored(A), 6);
+    assert_int_equal(tu_stored(A), 6);
     lc_mat_free(A);
     // Two members one after the other (as `cat a.gz b.gz` gives) are one stream.
     size_t half = strlen(text) / 2, n1 = 0, n2 = 0;
-    unsigned char *g1 = gzip_mem(text, half, &n1),
-                  *g2 = gzip_mem(text + half, strlen(text) - half, &n2);
+    unsigned char *g1 = tu_gzip(text, half, &n1),
+                  *g2 = tu_gzip(text + half, strlen(text) - half, &n2);
     unsigned char *cat = malloc(n1 + n2);
     memcpy(cat, g1, n1);
     memcpy(cat + n1, g2, n2);
@@ -435,7 +389,7 @@ static void test_gzip(void **state) {
     check_bad_n(gz, n - 6, LC_ERR_FORMAT, "truncated gzip", NULL);
     check_bad_n(gz, 12, LC_ERR_FORMAT, "truncated gzip", NULL);
     check_bad_n(gz, 2, LC_ERR_FORMAT, "truncated gzip", NULL);
-    write_file(path, gz, n - 6);
+    tu_write_file(path, gz, n - 6);
     assert_status(lc_mtx_read(path, LC_FORMAT_CSR, &A), LC_ERR_FORMAT);
     assert_non_null(strstr(lc_last_error(), "gzip_no_suffix.mtx: truncated gzip"));
     unsigned char *bad = malloc(n + 8);
@@ -447,7 +401,7 @@ static void test_gzip(void **state) {
     check_bad_n(bad, n + 8, LC_ERR_FORMAT, "corrupt gzip", NULL);
     // A malformed entry inside gzip data still names its line.
     const char *badtext = MM "2 2 1\n1 9 1\n";
-    unsigned char *gzb = gzip_mem(badtext, strlen(badtext), &n);
+    unsigned char *gzb = tu_gzip(badtext, strlen(badtext), &n);
     check_bad_n(gzb, n, LC_ERR_FORMAT, "line 3", "column index 9");
     free(gz), free(g1), free(g2), free(cat), free(bad), free(gzb);
 }
@@ -468,15 +422,15 @@ static void test_gzip_large(void **state) {
                                 (long long)(1 + lci_rng_below(&rng, (uint64_t)k)),
                                 (double)lci_rng_float(&rng));
     size_t n = 0;
-    unsigned char *gz = gzip_mem(text, len, &n);
+    unsigned char *gz = tu_gzip(text, len, &n);
     lc_mat *A = NULL, *B = NULL;
     assert_ok(lc_mtx_read_mem(text, len, LC_FORMAT_CSR, &A));
     assert_ok(lc_mtx_read_mem(gz, n, LC_FORMAT_CSR, &B));
-    const char *path = tmp_path("large.mtx.gz");
-    write_file(path, gz, n);
+    const char *path = tu_tmp_path("test_mtx", "large.mtx.gz");
+    tu_write_file(path, gz, n);
     lc_mat *C = NULL;
     assert_ok(lc_mtx_read(path, LC_FORMAT_CSR, &C));
-    float *a = dense_of(A), *b = dense_of(B), *c = dense_of(C);
+    float *a = tu_dense_of(A), *b = tu_dense_of(B), *c = tu_dense_of(C);
     assert_memory_equal(a, b, (size_t)(m * k) * sizeof(float));
     assert_memory_equal(a, c, (size_t)(m * k) * sizeof(float));
     free(a), free(b), free(c), free(gz), free(text);

@@ -13,60 +13,14 @@ static const lc_format formats[] = {LC_FORMAT_DENSE, LC_FORMAT_COO, LC_FORMAT_CS
 
 // ---- helpers ----
 
-static float *dense_of(const lc_mat *A) {
-    struct lc_mat_info info;
-    assert_ok(lc_mat_info(A, &info));
-    float *d = calloc((size_t)(info.m * info.k + 1), sizeof *d);
-    assert_ok(lc_mat_to_dense(A, d, info.k > 0 ? info.k : 1));
-    return d;
-}
-
-static int64_t stored(const lc_mat *A) {
-    struct lc_mat_info info;
-    assert_ok(lc_mat_info(A, &info));
-    return info.stored;
-}
-
-// gzip-compresses data into a malloc'ed buffer.
-static unsigned char *gzip_mem(const void *data, size_t size, size_t *out_size) {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, (uLong)size) + 64;
-    unsigned char *out = malloc(cap);
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)size;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *out_size = cap - z.avail_out;
-    deflateEnd(&z);
-    return out;
-}
-
-static void write_file(const char *path, const void *data, size_t size) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, size, f), size);
-    assert_int_equal(fclose(f), 0);
-}
-
-static const char *tmp_path(const char *name) {
-    static char path[4][512];
-    static int next = 0;
-    char *p = path[next++ % 4];
-    snprintf(p, 512, "%s/test_mtx_write_%s", LC_TEST_TMP, name);
-    return p;
-}
-
 // ---- write -> read round trips ----
 
 static void round_trip(const lc_mat *A, const char *name) {
-    const char *path = tmp_path(name);
+    const char *path = tu_tmp_path("test_mtx_write", name);
     assert_ok(lc_mtx_write(path, A));
     struct lc_mat_info ia;
     assert_ok(lc_mat_info(A, &ia));
-    float *da = dense_of(A);
+    float *da = tu_dense_of(A);
     for (size_t f = 0; f < 3; f++) {
         lc_mat *B = NULL;
         assert_ok(lc_mtx_read(path, formats[f], &B));
@@ -78,7 +32,7 @@ static void round_trip(const lc_mat *A, const char *name) {
         // zeros included, come back bitwise.
         bool same_family = (ia.format == LC_FORMAT_DENSE) == (formats[f] == LC_FORMAT_DENSE);
         if (same_family) assert_int_equal(ib.stored, ia.stored);
-        float *db = dense_of(B);
+        float *db = tu_dense_of(B);
         if (same_family) {
             assert_memory_equal(da, db, (size_t)(ia.m * ia.k + 1) * sizeof(float));
         } else {
@@ -122,14 +76,14 @@ static void test_round_trip(void **state) {
     assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
     round_trip(A, "rt_zeros.mtx");
     lc_mat *B = NULL;
-    assert_ok(lc_mtx_read(tmp_path("rt_zeros.mtx"), LC_FORMAT_COO, &B));
-    assert_int_equal(stored(B), 3);
+    assert_ok(lc_mtx_read(tu_tmp_path("test_mtx_write", "rt_zeros.mtx"), LC_FORMAT_COO, &B));
+    assert_int_equal(tu_stored(B), 3);
     lc_mat_free(A), lc_mat_free(B);
     // The written text itself.
     assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
-    assert_ok(lc_mtx_write(tmp_path("rt_text.mtx"), A));
+    assert_ok(lc_mtx_write(tu_tmp_path("test_mtx_write", "rt_text.mtx"), A));
     lc_mat_free(A);
-    FILE *f = fopen(tmp_path("rt_text.mtx"), "rb");
+    FILE *f = fopen(tu_tmp_path("test_mtx_write", "rt_text.mtx"), "rb");
     char buf[256] = {0};
     assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
     fclose(f);
@@ -137,9 +91,9 @@ static void test_round_trip(void **state) {
                              "1 1 0\n1 3 -0\n2 2 5\n");
     float d[4] = {1, 2, 3, 0.1f};
     assert_ok(lc_mat_create_dense(&A, 2, 2, d, 2));
-    assert_ok(lc_mtx_write(tmp_path("rt_text.mtx"), A));
+    assert_ok(lc_mtx_write(tu_tmp_path("test_mtx_write", "rt_text.mtx"), A));
     lc_mat_free(A);
-    f = fopen(tmp_path("rt_text.mtx"), "rb");
+    f = fopen(tu_tmp_path("test_mtx_write", "rt_text.mtx"), "rb");
     memset(buf, 0, sizeof buf);
     assert_true(fread(buf, 1, sizeof buf - 1, f) > 0);
     fclose(f);
@@ -153,7 +107,7 @@ static void test_write_errors(void **state) {
     float d[1] = {1};
     assert_ok(lc_mat_create_dense(&A, 1, 1, d, 1));
     assert_status(lc_mtx_write(NULL, A), LC_ERR_ARG);
-    assert_status(lc_mtx_write(tmp_path("x.mtx"), NULL), LC_ERR_ARG);
+    assert_status(lc_mtx_write(tu_tmp_path("test_mtx_write", "x.mtx"), NULL), LC_ERR_ARG);
     assert_status(lc_mtx_write("/nonexistent/dir/x.mtx", A), LC_ERR_IO);
     assert_non_null(strstr(lc_last_error(), "/nonexistent/dir/x.mtx"));
     // A full device: the failure shows at the latest when the data are flushed.
@@ -210,27 +164,27 @@ static void test_inject(void **state) {
             read_ctx c = {texts[t], strlen(texts[t]), NULL, formats[f], NULL};
             assert_true(tu_inject_each(call_read_mem, cleanup, &c) > 2);
             size_t n = 0;
-            unsigned char *gz = gzip_mem(texts[t], strlen(texts[t]), &n);
+            unsigned char *gz = tu_gzip(texts[t], strlen(texts[t]), &n);
             read_ctx g = {gz, n, NULL, formats[f], NULL};
             assert_true(tu_inject_each(call_read_mem, cleanup, &g) > 4);
             free(gz);
         }
     }
     // Files, plain and compressed.
-    const char *path = tmp_path("inject.mtx");
-    write_file(path, texts[0], strlen(texts[0]));
+    const char *path = tu_tmp_path("test_mtx_write", "inject.mtx");
+    tu_write_file(path, texts[0], strlen(texts[0]));
     read_ctx c = {NULL, 0, path, LC_FORMAT_CSR, NULL};
     assert_true(tu_inject_each(call_read_file, cleanup, &c) > 3);
     size_t n = 0;
-    unsigned char *gz = gzip_mem(texts[0], strlen(texts[0]), &n);
-    write_file(path, gz, n);
+    unsigned char *gz = tu_gzip(texts[0], strlen(texts[0]), &n);
+    tu_write_file(path, gz, n);
     free(gz);
     assert_true(tu_inject_each(call_read_file, cleanup, &c) > 5);
     // Writing (the dense copy, the CSR view of a COO matrix).
     for (size_t f = 0; f < 3; f++) {
         lc_mat *A = NULL;
         assert_ok(lc_mtx_read_mem(texts[0], strlen(texts[0]), formats[f], &A));
-        read_ctx w = {A, 0, tmp_path("inject_out.mtx"), formats[f], NULL};
+        read_ctx w = {A, 0, tu_tmp_path("test_mtx_write", "inject_out.mtx"), formats[f], NULL};
         tu_inject_each(call_write, NULL, &w);
         lc_mat_free(A);
     }

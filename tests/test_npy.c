@@ -31,21 +31,6 @@ static buf npy_build(int major, const char *dict, const void *data, size_t size)
     return b;
 }
 
-static const char *tmp_path(const char *name) {
-    static char path[4][512];
-    static int next = 0;
-    char *p = path[next++ % 4];
-    snprintf(p, 512, "%s/test_npy_%s", LC_TEST_TMP, name);
-    return p;
-}
-
-static void write_file(const char *path, const void *data, size_t size) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, size, f), size);
-    assert_int_equal(fclose(f), 0);
-}
-
 // Reading fails with `want`, the output is untouched and the message has the fragments.
 static void check_bad(buf b, lc_status want, const char *frag1, const char *frag2) {
     lc_array a;
@@ -98,7 +83,7 @@ static void test_round_trip(void **state) {
             unsigned char *data = malloc((size_t)(count * sizes[d] + 1));
             for (int64_t i = 0; i < count * sizes[d]; i++) data[i] = (unsigned char)(i * 37 + d);
             a.data = data;
-            const char *path = tmp_path("rt.npy");
+            const char *path = tu_tmp_path("test_npy", "rt.npy");
             assert_ok(lc_npy_write(path, &a));
             // Version 1.0, data aligned to 64 bytes, the size exact.
             FILE *f = fopen(path, "rb");
@@ -129,7 +114,7 @@ static void test_written_header(void **state) {
     (void)state;
     float v[6] = {1, 2, 3, 4, 5, 6};
     lc_array a = {LC_DTYPE_F32, 2, {2, 3}, v};
-    const char *path = tmp_path("hdr.npy");
+    const char *path = tu_tmp_path("test_npy", "hdr.npy");
     assert_ok(lc_npy_write(path, &a));
     FILE *f = fopen(path, "rb");
     unsigned char img[256];
@@ -368,13 +353,13 @@ static void test_files(void **state) {
     // A truncated file names itself and the offset.
     float v[6] = {0};
     buf b = npy_build(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (6,)}", v, 24);
-    const char *path = tmp_path("short.npy");
-    write_file(path, b.p, b.n - 1);
+    const char *path = tu_tmp_path("test_npy", "short.npy");
+    tu_write_file(path, b.p, b.n - 1);
     assert_status(lc_npy_read(path, &a), LC_ERR_FORMAT);
     assert_non_null(strstr(lc_last_error(), "short.npy: byte 66"));
     // A gzip file is not a .npy file.
     unsigned char gz[4] = {0x1f, 0x8b, 8, 0};
-    write_file(path, gz, 4);
+    tu_write_file(path, gz, 4);
     assert_status(lc_npy_read(path, &a), LC_ERR_FORMAT);
     free(b.p);
     assert_null(a.data);
@@ -507,8 +492,8 @@ static void test_inject(void **state) {
         {0},
         LC_DTYPE_F32};
     assert_true(tu_inject_each(call_read_mem, cleanup, &c) >= 3);
-    const char *path = tmp_path("inject.npy");
-    write_file(path, c.b.p, c.b.n);
+    const char *path = tu_tmp_path("test_npy", "inject.npy");
+    tu_write_file(path, c.b.p, c.b.n);
     c.path = path;
     assert_true(tu_inject_each(call_read_file, cleanup, &c) >= 4);
     free(c.b.p);

@@ -88,8 +88,7 @@ void lci_csr_view_release(lci_csr_view *v) {
     memset(v, 0, sizeof *v);
 }
 
-// Allocates an owned view for nnz entries (ptr has m + 1 slots).
-static lc_status view_alloc(lci_csr_view *v, int64_t m, int64_t k, int64_t nnz) {
+lc_status lci_csr_view_alloc(lci_csr_view *v, int64_t m, int64_t k, int64_t nnz) {
     memset(v, 0, sizeof *v);
     v->m = m;
     v->k = k;
@@ -114,7 +113,7 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
     lc_status st = lci_alloc_array((void **)&keep, (size_t)in->nnz, 1, "pruning mask");
     if (st) return st;
     if ((st = lci_select_largest(in->val, in->nnz, want, keep)) ||
-        (st = view_alloc(out, in->m, in->k, want))) {
+        (st = lci_csr_view_alloc(out, in->m, in->k, want))) {
         lci_free(keep);
         return st;
     }

@@ -29,6 +29,9 @@ typedef struct lci_csr_view {
     void *owned[3];
 } lci_csr_view;
 void lci_csr_view_release(lci_csr_view *v);
+// An owned view of m rows and nnz entries (arrays allocated, contents unset); on failure *v is
+// released.
+lc_status lci_csr_view_alloc(lci_csr_view *v, int64_t m, int64_t k, int64_t nnz);
 
 typedef struct lci_vtable {
     lc_format format;

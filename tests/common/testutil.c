@@ -2,6 +2,9 @@
 #include "testutil.h"
 
 #include <float.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -66,6 +69,51 @@ double tu_check(lc_layout layout, int64_t m, int64_t n, const float *y, int64_t 
         }
     }
     return worst;
+}
+
+float *tu_dense_of(const lc_mat *A) {
+    struct lc_mat_info info;
+    assert_ok(lc_mat_info(A, &info));
+    float *d = calloc((size_t)(info.m * info.k + 1), sizeof *d);
+    assert_ok(lc_mat_to_dense(A, d, info.k > 0 ? info.k : 1));
+    return d;
+}
+
+int64_t tu_stored(const lc_mat *A) {
+    struct lc_mat_info info;
+    assert_ok(lc_mat_info(A, &info));
+    return info.stored;
+}
+
+unsigned char *tu_gzip(const void *data, size_t size, size_t *out_size) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)size) + 64;
+    unsigned char *out = malloc(cap);
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)size;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_size = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
+}
+
+void tu_write_file(const char *path, const void *data, size_t size) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, size, f), size);
+    assert_int_equal(fclose(f), 0);
+}
+
+const char *tu_tmp_path(const char *prefix, const char *name) {
+    static char path[4][512];
+    static int next = 0;
+    char *p = path[next++ % 4];
+    snprintf(p, 512, "%s/%s_%s", LC_TEST_TMP, prefix, name);
+    return p;
 }
 
 // ---- failure-injecting allocator ----

@@ -40,6 +40,17 @@ void tu_reference(lc_layout layout, int64_t m, int64_t k, int64_t n, float alpha
 double tu_check(lc_layout layout, int64_t m, int64_t n, const float *y, int64_t ldy,
                 const double *y_ref, const double *bound, const char *what);
 
+// A dense row-major copy of A (M·K floats, plus one so empty matrices still allocate); free().
+float *tu_dense_of(const lc_mat *A);
+// Stored entries of A (lc_mat_info).
+int64_t tu_stored(const lc_mat *A);
+// gzip-compresses data into a malloc'ed buffer of *out_size bytes.
+unsigned char *tu_gzip(const void *data, size_t size, size_t *out_size);
+// Writes size bytes to path (asserting success).
+void tu_write_file(const char *path, const void *data, size_t size);
+// A path in the test build directory, "<dir>/<prefix>_<name>" (one of four rotating buffers).
+const char *tu_tmp_path(const char *prefix, const char *name);
+
 // Failure injection: after tu_fail_after(k), the k-th allocation from now (0-based) and all
 // later ones fail; tu_fail_after(-1) never fails. tu_live() is the number of live allocations.
 void tu_alloc_install(void);

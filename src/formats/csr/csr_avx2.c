@@ -1,5 +1,6 @@
 // csr_avx2.c: CSR kernels for AVX2+FMA: SpMM in 32-column register blocks, SpMV with gathers.
 #include "csr.h"
+#include "csr_mv_rows.h"
 
 #include <immintrin.h>
 
@@ -63,11 +64,7 @@ static inline float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-// Rows of at least this many entries are summed with gathers; shorter ones with scalar loads,
-// two rows interleaved (each row's own sum keeps its order: the choice depends on the row
-// alone, so results do not depend on the thread split).
-#define LONG_ROW 32
-
+// Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced.
 static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
                                const float *x) {
     __m256 acc = _mm256_setzero_ps();
@@ -83,36 +80,7 @@ static inline float row_gather(const int32_t *col, const float *val, int64_t q, 
 void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                        int64_t r1, const float *x, float alpha, float beta, float *y,
                        int64_t incy) {
-    for (int64_t i = r0; i < r1;) {
-        const int64_t p0 = ptr[i], e0 = ptr[i + 1];
-        float s0 = 0.0f, s1 = 0.0f;
-        int rows = 1;
-        if (e0 - p0 >= LONG_ROW) {
-            s0 = row_gather(col, val, p0, e0, x);
-        } else if (i + 1 < r1 && ptr[i + 2] - e0 < LONG_ROW) {
-            // A while loop over two cursors: the compiler keeps it scalar (vectorising the
-            // products of such short rows only adds shuffles).
-            int64_t q0 = p0, q1 = e0;
-            const int64_t e1 = ptr[i + 2];
-            while (q0 < e0 && q1 < e1) {
-                s0 += val[q0] * x[col[q0]];
-                s1 += val[q1] * x[col[q1]];
-                q0++, q1++;
-            }
-            for (; q0 < e0; q0++) s0 += val[q0] * x[col[q0]];
-            for (; q1 < e1; q1++) s1 += val[q1] * x[col[q1]];
-            rows = 2;
-        } else {
-            for (int64_t q = p0; q < e0; q++) s0 += val[q] * x[col[q]];
-        }
-        float *yi = y + (i - r0) * incy;
-        *yi = beta == 0.0f ? alpha * s0 : alpha * s0 + beta * *yi;
-        if (rows == 2) {
-            yi += incy;
-            *yi = beta == 0.0f ? alpha * s1 : alpha * s1 + beta * *yi;
-        }
-        i += rows;
-    }
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather);
 }
 
 // Tiled SpMM with NV 8-float accumulators per row (NV = ceil(nb / 8)); the panel is zero-padded

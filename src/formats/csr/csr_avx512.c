@@ -1,6 +1,7 @@
 // csr_avx512.c: CSR kernels for AVX-512: SpMM in 64-column register blocks (masked edges),
 // SpMV with 16-lane gathers.
 #include "csr.h"
+#include "csr_mv_rows.h"
 
 #include <immintrin.h>
 
@@ -48,11 +49,7 @@ void lci_csr_mm_64_avx512(const int64_t *ptr, const int32_t *col, const float *v
     }
 }
 
-// Rows of at least this many entries are summed with gathers; shorter ones with scalar loads,
-// two rows interleaved (their loads overlap; each row's own sum keeps its order, so the choice
-// depends on the row alone and results do not depend on the thread split).
-#define LONG_ROW 32
-
+// Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced.
 static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
                                const float *x) {
     __m512 acc = _mm512_setzero_ps();
@@ -72,36 +69,7 @@ static inline float row_gather(const int32_t *col, const float *val, int64_t q, 
 void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                           int64_t r1, const float *x, float alpha, float beta, float *y,
                           int64_t incy) {
-    for (int64_t i = r0; i < r1;) {
-        const int64_t p0 = ptr[i], e0 = ptr[i + 1];
-        float s0 = 0.0f, s1 = 0.0f;
-        int rows = 1;
-        if (e0 - p0 >= LONG_ROW) {
-            s0 = row_gather(col, val, p0, e0, x);
-        } else if (i + 1 < r1 && ptr[i + 2] - e0 < LONG_ROW) {
-            // A while loop over two cursors: the compiler keeps it scalar (vectorising the
-            // products of such short rows only adds shuffles).
-            int64_t q0 = p0, q1 = e0;
-            const int64_t e1 = ptr[i + 2];
-            while (q0 < e0 && q1 < e1) {
-                s0 += val[q0] * x[col[q0]];
-                s1 += val[q1] * x[col[q1]];
-                q0++, q1++;
-            }
-            for (; q0 < e0; q0++) s0 += val[q0] * x[col[q0]];
-            for (; q1 < e1; q1++) s1 += val[q1] * x[col[q1]];
-            rows = 2;
-        } else {
-            for (int64_t q = p0; q < e0; q++) s0 += val[q] * x[col[q]];
-        }
-        float *yi = y + (i - r0) * incy;
-        *yi = beta == 0.0f ? alpha * s0 : alpha * s0 + beta * *yi;
-        if (rows == 2) {
-            yi += incy;
-            *yi = beta == 0.0f ? alpha * s1 : alpha * s1 + beta * *yi;
-        }
-        i += rows;
-    }
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather);
 }
 
 // Tiled SpMM with NV 16-float accumulators per row (NV = ceil(nb / 16)); the panel is zero-padded

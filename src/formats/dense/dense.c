@@ -104,15 +104,8 @@ static lc_status dense_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view 
     for (int64_t i = 0; i < m && !all_entries; i++)
         for (int64_t j = 0; j < k; j++) nnz += d->a[i * d->lda + j] != 0.0f;
     if (all_entries) nnz = m * k;
-    memset(v, 0, sizeof *v);
-    v->m = m, v->k = k, v->nnz = nnz;
-    lc_status st;
-    if ((st = lci_alloc_array(&v->owned[0], (size_t)m + 1, sizeof(int64_t), "row pointers")) ||
-        (st = lci_alloc_array(&v->owned[1], (size_t)nnz, sizeof(int32_t), "column indices")) ||
-        (st = lci_alloc_array(&v->owned[2], (size_t)nnz, sizeof(float), "values"))) {
-        lci_csr_view_release(v);
-        return st;
-    }
+    lc_status st = lci_csr_view_alloc(v, m, k, nnz);
+    if (st) return st;
     int64_t *ptr = v->owned[0];
     int32_t *col = v->owned[1];
     float *val = v->owned[2];
