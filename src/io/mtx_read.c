@@ -175,13 +175,8 @@ static lc_status build_coordinate(const lci_mtx_header *h, entries *e, lc_format
     for (int64_t p = 0; p < e->n && mirror; p++) total += e->row[p] != e->col[p];
     lc_status st;
     if (format == LC_FORMAT_COO) return build_triplets(h, e, total, sign, out);
-    lci_csr_view v = {0};
-    if ((st = lci_alloc_array(&v.owned[0], (size_t)h->m + 1, sizeof(int64_t), "row pointers")) ||
-        (st = lci_alloc_array(&v.owned[1], (size_t)total, sizeof(int32_t), "column indices")) ||
-        (st = lci_alloc_array(&v.owned[2], (size_t)total, sizeof(float), "values"))) {
-        lci_csr_view_release(&v);
-        return st;
-    }
+    lci_csr_view v;
+    if ((st = lci_csr_view_alloc(&v, h->m, h->k, total))) return st;
     int64_t *ptr = v.owned[0];
     int32_t *col = v.owned[1];
     float *val = v.owned[2];
