@@ -145,6 +145,19 @@ static void test_pack(void **state) {
     for (int64_t kk = 0; kk < k; kk++)
         for (int64_t j = 0; j < nb; j++) assert_true(panel[kk * ldp + j] == xr[(j0 + j) * 14 + kk]);
     (void)n;
+    // Every small shape, split at every row: the 4×4 blocks and the ragged edges.
+    float big[21 * 19], out[19 * 24];
+    tu_fill(&rng, big, 21 * 19);
+    for (int64_t kk = 1; kk <= 19; kk++)
+        for (int64_t w = 1; w <= 20; w++)
+            for (int64_t split = 0; split <= kk; split += 3) {
+                memset(out, 0, sizeof out);
+                lci_pack_panel(LC_LAYOUT_ROWS, big, 19, 0, split, 1, w, out, 24);
+                lci_pack_panel(LC_LAYOUT_ROWS, big, 19, split, kk, 1, w, out, 24);
+                for (int64_t r = 0; r < kk; r++)
+                    for (int64_t j = 0; j < w; j++)
+                        assert_true(out[r * 24 + j] == big[(1 + j) * 19 + r]);
+            }
 }
 
 static void test_rng(void **state) {
