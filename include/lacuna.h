@@ -102,8 +102,8 @@ typedef enum lc_format {
     LC_FORMAT_DENSE = 0, // M×K floats, multiplied by CBLAS
     LC_FORMAT_COO,       // (row, col, value) triplets sorted by row then column, no duplicates
     LC_FORMAT_CSR,       // int64 row pointers, int32 column indices, float values
-    LC_FORMAT_BSR,       // dense tiles (not in this build yet)
-    LC_FORMAT_NM,        // N:M structured sparsity (not in this build yet)
+    LC_FORMAT_BSR,       // block sparse: dense bh×bw tiles with tile coordinates
+    LC_FORMAT_NM,        // N:M structured sparsity along K, optionally shared by row groups
     LC_FORMAT_LOWRANK,   // U·Vᵀ (not in this build yet)
     LC_FORMAT_MONARCH,   // (not in this build yet)
     LC_FORMAT_BUTTERFLY, // (not in this build yet)
@@ -149,13 +149,59 @@ LC_API lc_status lc_mat_create_coo(lc_mat **out, int64_t m, int64_t k, int64_t n
 LC_API lc_status lc_mat_create_csr(lc_mat **out, int64_t m, int64_t k, const int64_t *row_ptr,
                                    const int32_t *col_idx, const float *val);
 
-// How lc_mat_from_dense / lc_mat_convert choose what to keep. Zero-initialise, then set fields.
+// How lc_mat_from_dense / lc_mat_convert choose what to keep and how the target format is
+// shaped. Zero-initialise, then set fields; 0 means the default everywhere.
 typedef struct lc_mat_params {
     // Sparse targets: fraction of the M·K entries to keep, in (0, 1]. Exactly
     // round(density·M·K) entries of largest |a| are kept; ties go to the lower row-major index,
     // so the result is deterministic. 0 (the default) keeps every nonzero and drops zeros.
+    // Applied before the target format's own structure (BSR tiles, N:M groups).
     double density;
+    // LC_FORMAT_BSR: tile rows and columns (default 16×16, at most 256 each).
+    int32_t block_rows, block_cols;
+    // LC_FORMAT_NM: keep at most nm_n of every nm_m consecutive entries along K (default 2:4;
+    // nm_m alone gives N = nm_m / 2; 0 < N < M <= 16), with nm_rows consecutive rows sharing
+    // one pattern (default 1). The
+    // entries kept are those of largest magnitude in each group (for nm_rows > 1, of largest
+    // summed magnitude over the rows of the row group); ties go to the lower column.
+    int32_t nm_n, nm_m, nm_rows;
 } lc_mat_params;
+
+// A block sparse (BSR) matrix of bh×bw tiles. Block row I (of ceil(M/bh)) holds the tiles
+// tile_ptr[I] .. tile_ptr[I+1]-1; tile t sits at block column tile_col[t] (of ceil(K/bw)) and
+// has bh·bw row-major values val[t·bh·bw ..]. When bh does not divide M or bw does not divide K,
+// the last block row / column is cut by the matrix edge: those tiles still take bh·bw values,
+// and the ones outside the matrix are ignored (stored as 0, never multiplied). Tiles of a block
+// row may come in any order (they are sorted); a tile outside the matrix or given twice is
+// LC_ERR_FORMAT naming it; bh or bw outside 1..256 is LC_ERR_ARG. Zeros inside a tile are
+// stored entries (multiplied as IEEE says).
+LC_API lc_status lc_mat_create_bsr(lc_mat **out, int64_t m, int64_t k, int32_t bh, int32_t bw,
+                                   const int64_t *tile_ptr, const int32_t *tile_col,
+                                   const float *val);
+
+// An N:M structured sparse matrix: along K, in every group of nm_m consecutive columns (G =
+// ceil(K/nm_m) groups; the last is shorter when nm_m does not divide K), each row keeps nm_n
+// entries (0 < nm_n < nm_m <= 16); rows_per_group consecutive rows share one pattern (V:N:M;
+// the last row group may be shorter). val holds, for row i and group g, nm_n values
+// val[(i·G + g)·nm_n + j]; pos holds, for row group r = i / rows_per_group and group g, the
+// nm_n in-group positions pos[(r·G + g)·nm_n + j], strictly increasing, each below the group's
+// width. A group with fewer than nm_n nonzeros stores zeros (stored entries). A position out of
+// order, repeated or past the group is LC_ERR_FORMAT naming row group and group; nm_n >= nm_m,
+// nm_m > 16, nm_n < 1 or rows_per_group < 1 is LC_ERR_ARG.
+LC_API lc_status lc_mat_create_nm(lc_mat **out, int64_t m, int64_t k, int32_t nm_n, int32_t nm_m,
+                                  int32_t rows_per_group, const float *val, const uint8_t *pos);
+
+typedef enum lc_nm_mode {
+    LC_NM_STRICT = 0, // every group has exactly M−N zeros (the shorter last group width−N, or
+                      // all of it when narrower than N: nothing to prune there)
+    LC_NM_AT_MOST = 1 // every group holds at most N nonzeros
+} lc_nm_mode;
+
+// Whether the row-major M×K array a (row stride lda >= max(1, K)) satisfies N:M along K in
+// `mode`: *violation = -1 when it does, else the first violating group as row·G + group
+// (G = ceil(K/M)). Invalid N, M as for lc_mat_create_nm.
+LC_API lc_status lc_nm_check(const float *a, int64_t m, int64_t k, int64_t lda, int32_t nm_n,
+                             int32_t nm_m, lc_nm_mode mode, int64_t *violation);
 
 // Builds an lc_mat of `format` from the row-major M×K array `a` (row stride lda >= max(1, K)).
 // params may be NULL (every nonzero kept). For LC_FORMAT_DENSE every entry is kept when

@@ -28,7 +28,8 @@ lc_status lc_format_parse(const char *name, lc_format *format) {
 
 int lc_format_supports(lc_format format, lc_layout layout) {
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
-    return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR;
+    return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
+           format == LC_FORMAT_BSR || format == LC_FORMAT_NM;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
@@ -134,7 +135,8 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
     return LC_OK;
 }
 
-lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v) {
+lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v,
+                           const lc_mat_params *params) {
     switch (format) {
     case LC_FORMAT_DENSE:
         return lci_dense_from_csr(out, v);
@@ -142,6 +144,10 @@ lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v
         return lci_coo_from_csr(out, v);
     case LC_FORMAT_CSR:
         return lci_csr_from_csr(out, v);
+    case LC_FORMAT_BSR:
+        return lci_bsr_from_csr(out, v, params);
+    case LC_FORMAT_NM:
+        return lci_nm_from_csr(out, v, params);
     default:
         return lci_error(LC_ERR_UNSUPPORTED, "format %s is not available in this build",
                          lc_format_name(format));
@@ -149,8 +155,21 @@ lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v
 }
 
 static lc_status check_params(const char *who, const lc_mat_params *params) {
-    if (params && !(params->density >= 0 && params->density <= 1))
+    if (!params) return LC_OK;
+    if (!(params->density >= 0 && params->density <= 1))
         return lci_error(LC_ERR_ARG, "%s: density %g is outside [0, 1]", who, params->density);
+    if (params->block_rows < 0 || params->block_rows > 256 || params->block_cols < 0 ||
+        params->block_cols > 256)
+        return lci_error(LC_ERR_ARG, "%s: block %d×%d is outside 1..256 (0: default)", who,
+                         params->block_rows, params->block_cols);
+    int32_t nm_m = params->nm_m ? params->nm_m : 4;
+    int32_t nm_n = params->nm_n ? params->nm_n : nm_m / 2;
+    if (params->nm_n < 0 || params->nm_m < 0 || nm_m > 16 || params->nm_rows < 0 || nm_n >= nm_m ||
+        nm_n < 1)
+        return lci_error(LC_ERR_ARG,
+                         "%s: N:M = %d:%d with %d rows per group is invalid (need "
+                         "0 < N < M <= 16, rows >= 1; 0: default)",
+                         who, params->nm_n, params->nm_m, params->nm_rows);
     return LC_OK;
 }
 
@@ -180,7 +199,7 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
         v = pruned;
     }
     lc_mat *res = NULL;
-    st = lci_mat_from_csr(&res, format, &v);
+    st = lci_mat_from_csr(&res, format, &v, params);
     lci_csr_view_release(&v);
     if (st) return st;
     *out = res;

@@ -64,10 +64,16 @@ lc_status lci_check_shape(const char *who, int64_t m, int64_t k);
 
 // Builds a matrix of `format` from canonical CSR arrays (copied). Each format provides its
 // lci_<format>_from_csr; this dispatches.
-lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v);
+// params (may be NULL: defaults) shapes formats that need it (BSR tiles, N:M groups).
+lc_status lci_mat_from_csr(lc_mat **out, lc_format format, const lci_csr_view *v,
+                           const lc_mat_params *params);
 lc_status lci_dense_from_csr(lc_mat **out, const lci_csr_view *v);
 lc_status lci_coo_from_csr(lc_mat **out, const lci_csr_view *v);
 lc_status lci_csr_from_csr(lc_mat **out, const lci_csr_view *v);
+// BSR tiles covering the entries (zeros fill partly used tiles); params' block shape.
+lc_status lci_bsr_from_csr(lc_mat **out, const lci_csr_view *v, const lc_mat_params *params);
+// N:M: the largest entries of each group (of each row group's summed magnitudes); params' N:M.
+lc_status lci_nm_from_csr(lc_mat **out, const lci_csr_view *v, const lc_mat_params *params);
 
 // A dense copy of any matrix (every entry, -0 included), without a CSR detour.
 lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a);
@@ -97,7 +103,13 @@ typedef enum lci_kernel_id {
     LCI_KERNEL_CSR_TILE_MM,  // lci_csr_tile_fn
     LCI_KERNEL_CSR_SELL_MV,  // lci_csr_sell_fn
     LCI_KERNEL_CSR_SELL_OVF, // lci_csr_ovf_fn
-    LCI_KERNEL_STREAM,       // lci_stream_fn
+    LCI_KERNEL_BSR_MM,       // the BSR format's kernels (src/formats/bsr/bsr.h)
+    LCI_KERNEL_BSR_MV,
+    LCI_KERNEL_NM_MM, // the N:M format's kernels (src/formats/nm/nm.h)
+    LCI_KERNEL_NM_MV,
+    LCI_KERNEL_NM_GROUP_MM,
+    LCI_KERNEL_NM_GROUP_MV,
+    LCI_KERNEL_STREAM, // lci_stream_fn
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 

@@ -132,9 +132,9 @@ static lc_status read_entries(lci_input *in, const lci_mtx_header *h, entries *e
 // CSR, through a CSR matrix and lc_mat_convert for the others.
 static lc_status from_view(lc_format format, const lci_csr_view *v, lc_mat **out) {
     if (format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR)
-        return lci_mat_from_csr(out, format, v);
+        return lci_mat_from_csr(out, format, v, NULL);
     lc_mat *csr = NULL;
-    lc_status st = lci_mat_from_csr(&csr, LC_FORMAT_CSR, v);
+    lc_status st = lci_mat_from_csr(&csr, LC_FORMAT_CSR, v, NULL);
     if (st) return st;
     st = lc_mat_convert(out, csr, format, NULL);
     lc_mat_free(csr);
