@@ -55,6 +55,33 @@ grep -q '"matrix":"olm1000"' "$json" || fail "file matrix name"
 [ "$(grep -c '"optimized":false,"bytes"' "$json")" -eq 14 ] || fail "plain lines"
 grep '"optimized":false' "$json" | grep -q optimize_s && fail "optimize_s without --optimize"
 
+# ---- bench mm: block sparse and N:M (random in their own format) ----
+s=$work/structured.jsonl
+sm() { "$tool" bench mm --reps 2 --warmup 1 --json "$@" >>"$s" || fail "bench mm $*"; }
+sm --format bsr --block 16 --density 0.5 --m 256 --k 256 --n 64
+sm --format bsr --block 4x8 --density 0.25 --m 100 --k 90 --n 1 --layout rows
+sm --format nm --nm 2:4 --m 256 --k 256 --n 64 --optimize
+sm --format nm --nm 1:4 --nm-rows 4 --m 130 --k 300 --n 1
+sm --format nm --m 64 --k 64 --n 3 --isa generic
+[ "$(grep -c '"op":"mm"' "$s")" -eq 5 ] || fail "expected 5 structured lines"
+grep -q '"matrix":"bsr16x16-256x256-d0.5-s1"' "$s" || fail "bsr matrix name"
+grep -q '"block_rows":4,"block_cols":8' "$s" || fail "bsr tile shape not reported"
+# Half the 16×16 tiles of 256²: 128 tiles of 256 entries.
+grep -q '"matrix":"bsr16x16-256x256-d0.5-s1".*"nnz":32768,' "$s" || fail "bsr tile count"
+grep -q '"nm_n":1,"nm_m":4,"nm_rows":4' "$s" || fail "nm params not reported"
+grep -q '"nm_n":2,"nm_m":4,"nm_rows":1' "$s" || fail "nm default (2:4) not reported"
+grep -q '"kernel":"lci_nm_group_mv_16_' "$s" || fail "row-grouped N:M kernel not reported"
+grep -q '"kernel":"lci_bsr_mm_' "$s" || fail "bsr kernel not reported"
+grep -q '"matrix":"nm2:4v1-256x256-s1".*"nnz":32768,' "$s" || fail "2:4 keeps half"
+for bad in "--format bsr --block 0" "--format bsr --block 3x300" "--format nm --nm 4:4" \
+    "--format nm --nm 1:17" "--format nm --nm-rows 0" "--format nm --nm 2-4"; do
+    # shellcheck disable=SC2086
+    if "$tool" bench mm $bad --m 32 --k 32 --n 1 --reps 1 >/dev/null 2>"$work/err"; then
+        fail "bench mm $bad accepted"
+    fi
+    grep -q . "$work/err" || fail "bench mm $bad: no message"
+done
+
 # Same seed, same matrix: the byte counts of two runs agree.
 a=$("$tool" bench mm --m 64 --k 64 --n 4 --reps 1 --json --seed 3 | grep -o '"nnz":[0-9]*')
 b=$("$tool" bench mm --m 64 --k 64 --n 4 --reps 1 --json --seed 3 | grep -o '"nnz":[0-9]*')

@@ -20,6 +20,19 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_str(&j, "op", "mm");
     tool_json_str(&j, "format", lc_format_name(in->format));
     tool_json_open(&j, "params");
+    lc_mat_params sp = tool_random_params(&o->rnd);
+    if (in->format == LC_FORMAT_BSR) {
+        tool_json_int(&j, "block_rows", sp.block_rows ? sp.block_rows : 16);
+        tool_json_int(&j, "block_cols",
+                      sp.block_cols   ? sp.block_cols
+                      : sp.block_rows ? sp.block_rows
+                                      : 16);
+    } else if (in->format == LC_FORMAT_NM) {
+        int32_t nm_m = sp.nm_m ? sp.nm_m : 4;
+        tool_json_int(&j, "nm_n", sp.nm_n ? sp.nm_n : nm_m / 2);
+        tool_json_int(&j, "nm_m", nm_m);
+        tool_json_int(&j, "nm_rows", sp.nm_rows ? sp.nm_rows : 1);
+    }
     if (o->mtx) {
         tool_json_str(&j, "mtx", o->mtx);
     } else {
@@ -126,9 +139,10 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
         if (tool_args_is(&a, "--format")) {
             if (!(s = tool_args_value(&a))) return false;
             if (lc_format_parse(s, &o->format)) {
-                tool_error("bench mm: unknown format '%s' (dense, coo, csr, ...)", s);
+                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, ...)", s);
                 return false;
             }
+            o->rnd.format = o->format; // bsr and nm matrices are generated in their format
         } else if (tool_random_is(&a)) {
             if (!tool_random_option(&a, &o->rnd, &shape, &exponent)) return false;
         } else if (tool_args_is(&a, "--n")) {

@@ -78,7 +78,7 @@ static int auto_reps(double secs) {
 }
 
 // The kernel a product of n vectors runs, from the format and the layout lc_mat_info reports.
-static const char *kernel_name(const struct lc_mat_info *info, int64_t n) {
+static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_t nm_rows) {
     switch (info->format) {
     case LC_FORMAT_CSR:
         if (strcmp(info->layout, "tiles") == 0 && n >= 8)
@@ -86,6 +86,13 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n) {
         if (strcmp(info->layout, "sell") == 0 && n < 8)
             return lci_kernel_name(LCI_KERNEL_CSR_SELL_MV);
         return lci_kernel_name(n == 1 ? LCI_KERNEL_CSR_MV : LCI_KERNEL_CSR_MM);
+    case LC_FORMAT_BSR:
+        return lci_kernel_name(n == 1 ? LCI_KERNEL_BSR_MV : LCI_KERNEL_BSR_MM);
+    case LC_FORMAT_NM:
+        // Row-grouped patterns (--nm-rows > 1) have kernels of their own.
+        if (nm_rows > 1)
+            return lci_kernel_name(n == 1 ? LCI_KERNEL_NM_GROUP_MV : LCI_KERNEL_NM_GROUP_MM);
+        return lci_kernel_name(n == 1 ? LCI_KERNEL_NM_MV : LCI_KERNEL_NM_MM);
     case LC_FORMAT_COO:
         return "lci_coo_mm_ref";
     case LC_FORMAT_DENSE:
@@ -100,7 +107,8 @@ static void fill(lci_rng *rng, float *v, int64_t count) {
     for (int64_t i = 0; i < count; i++) v[i] = lci_rng_float(rng);
 }
 
-// The matrix in CSR (the source of the reference and of the dense copy) and its name.
+// The matrix (the source of the reference and of the dense copy: CSR, or a random bsr or nm
+// matrix in its own format) and its name.
 static bool load_source(const tool_mm_opts *o, lc_mat **src, char *name, size_t size) {
     lc_status st;
     if (o->mtx) {
@@ -132,14 +140,19 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     const lc_mat *a = src;
     // With --optimize the benchmarked matrix is a copy, so the reference and the dense peer
     // still read the source exactly as built.
-    if (o->format != LC_FORMAT_CSR || o->optimize) {
+    struct lc_mat_info src_info;
+    lc_mat_info(src, &src_info);
+    if (src_info.format != o->format || o->optimize) {
         double bytes = (double)src->m * (double)src->k * sizeof(float);
         if (o->format == LC_FORMAT_DENSE && bytes > (double)DENSE_MAX_BYTES) {
             tool_error("bench mm: a dense %lld×%lld matrix needs %.1f GiB (limit 4 GiB)",
                        (long long)src->m, (long long)src->k, bytes / (1 << 30));
             goto done;
         }
-        if ((st = lc_mat_convert(&conv, src, o->format, NULL))) {
+        // The structure (BSR tiles, N:M) of the options; a copy of a random bsr or nm matrix
+        // keeps its own.
+        lc_mat_params params = tool_random_params(&o->rnd);
+        if ((st = lc_mat_convert(&conv, src, o->format, &params))) {
             tool_lib_error("lc_mat_convert", st);
             goto done;
         }
@@ -169,7 +182,7 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     r->threads = lc_threads_get();
     r->warmup = o->warmup;
     snprintf(r->isa, sizeof r->isa, "%s", lc_isa_name(lc_isa_get()));
-    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(&r->info, n));
+    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(&r->info, n, o->rnd.nm_rows));
 
     // Operands: X random, Y random too (beta = 0 overwrites it).
     bool cols = o->layout == LC_LAYOUT_COLS;

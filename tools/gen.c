@@ -3,6 +3,8 @@
 // the random-matrix pieces bench mm shares with it: patterns and matrix names.
 #include "tool.h"
 #include "core/random_mat.h"
+#include "formats/bsr/bsr.h"
+#include "formats/nm/nm.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -20,13 +22,48 @@ bool tool_pattern_parse(const char *s, tool_pattern *p) {
     return false;
 }
 
+lc_mat_params tool_random_params(const tool_random_spec *s) {
+    return (lc_mat_params){.block_rows = s->block_rows,
+                           .block_cols = s->block_cols,
+                           .nm_n = s->nm_n,
+                           .nm_m = s->nm_m,
+                           .nm_rows = s->nm_rows};
+}
+
+// The structure with its defaults filled in (as lc_mat_params documents them).
+static void structure(const tool_random_spec *s, int32_t *bh, int32_t *bw, int32_t *n, int32_t *m,
+                      int32_t *v) {
+    *bh = s->block_rows ? s->block_rows : 16;
+    *bw = s->block_cols ? s->block_cols : *bh;
+    *m = s->nm_m ? s->nm_m : 4;
+    *n = s->nm_n ? s->nm_n : *m / 2;
+    *v = s->nm_rows ? s->nm_rows : 1;
+}
+
 lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
+    int32_t bh, bw, n, m, v;
+    structure(s, &bh, &bw, &n, &m, &v);
+    if (s->format == LC_FORMAT_BSR)
+        return lci_bsr_random(out, s->m, s->k, bh, bw, s->density, s->seed);
+    if (s->format == LC_FORMAT_NM) return lci_nm_random(out, s->m, s->k, n, m, v, s->seed);
     if (s->pattern == TOOL_PATTERN_POWERLAW)
         return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
     return lci_random_csr(out, s->m, s->k, s->density, s->seed);
 }
 
 void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
+    int32_t bh, bw, n, m, v;
+    structure(s, &bh, &bw, &n, &m, &v);
+    if (s->format == LC_FORMAT_BSR) {
+        snprintf(buf, size, "bsr%dx%d-%lldx%lld-d%g-s%llu", bh, bw, (long long)s->m,
+                 (long long)s->k, s->density, (unsigned long long)s->seed);
+        return;
+    }
+    if (s->format == LC_FORMAT_NM) {
+        snprintf(buf, size, "nm%d:%dv%d-%lldx%lld-s%llu", n, m, v, (long long)s->m, (long long)s->k,
+                 (unsigned long long)s->seed);
+        return;
+    }
     char law[32] = "";
     if (s->pattern == TOOL_PATTERN_POWERLAW) snprintf(law, sizeof law, "-a%g", s->exponent);
     snprintf(buf, size, "%s-%lldx%lld-d%g%s-s%llu", tool_pattern_name(s->pattern), (long long)s->m,
@@ -53,7 +90,34 @@ void tool_random_defaults(tool_random_spec *s) {
 
 bool tool_random_is(const tool_args *a) {
     return tool_args_is(a, "--density") || tool_args_is(a, "--m") || tool_args_is(a, "--k") ||
-           tool_args_is(a, "--pattern") || tool_args_is(a, "--exponent");
+           tool_args_is(a, "--pattern") || tool_args_is(a, "--exponent") ||
+           tool_args_is(a, "--block") || tool_args_is(a, "--nm") || tool_args_is(a, "--nm-rows");
+}
+
+// "16" or "16x8" into bh, bw (1..256).
+static bool parse_block(const char *v, int32_t *bh, int32_t *bw) {
+    int a = 0, b = 0, used = 0;
+    if (sscanf(v, "%d%n", &a, &used) == 1 && v[used] == '\0')
+        b = a;
+    else if (sscanf(v, "%dx%d%n", &a, &b, &used) != 2 || v[used] != '\0')
+        a = 0;
+    if (a < 1 || a > 256 || b < 1 || b > 256) {
+        tool_error("--block %s: expected B or BHxBW with sizes in 1..256", v);
+        return false;
+    }
+    *bh = a, *bw = b;
+    return true;
+}
+
+// "2:4" into n, m (0 < n < m <= 16).
+static bool parse_nm(const char *v, int32_t *n, int32_t *m) {
+    int a = 0, b = 0, used = 0;
+    if (sscanf(v, "%d:%d%n", &a, &b, &used) != 2 || v[used] != '\0' || a < 1 || a >= b || b > 16) {
+        tool_error("--nm %s: expected N:M with 0 < N < M <= 16", v);
+        return false;
+    }
+    *n = a, *m = b;
+    return true;
 }
 
 bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *exponent_given) {
@@ -71,6 +135,14 @@ bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *ex
         *(which == 'm' ? &s->m : &s->k) = i;
     } else if (tool_args_is(a, "--pattern")) {
         if (!(v = tool_args_value(a)) || !tool_pattern_parse(v, &s->pattern)) return false;
+    } else if (tool_args_is(a, "--block")) {
+        if (!(v = tool_args_value(a)) || !parse_block(v, &s->block_rows, &s->block_cols))
+            return false;
+    } else if (tool_args_is(a, "--nm")) {
+        if (!(v = tool_args_value(a)) || !parse_nm(v, &s->nm_n, &s->nm_m)) return false;
+    } else if (tool_args_is(a, "--nm-rows")) {
+        if (!tool_args_int(a, 1, 1 << 20, &i)) return false;
+        s->nm_rows = (int32_t)i;
     } else if (tool_args_is(a, "--exponent")) {
         if (!tool_args_double(a, &s->exponent)) return false;
         if (!(s->exponent >= 0 && s->exponent <= LCI_POWERLAW_MAX_EXPONENT)) {

@@ -85,14 +85,20 @@ typedef enum tool_pattern { TOOL_PATTERN_UNIFORM, TOOL_PATTERN_POWERLAW } tool_p
 typedef struct tool_random_spec {
     tool_pattern pattern;
     int64_t m, k;
-    double density;  // in (0, 1]
+    double density;  // in (0, 1]; for --format bsr the fraction of tiles kept
     double exponent; // of the power law (LCI_POWERLAW_EXPONENT by default)
     uint64_t seed;
+    // The structure of the formats that have one (lc_mat_params' fields; 0: default):
+    // --block B or BHxBW (bsr), --nm N:M and --nm-rows V (nm). A random bsr or nm matrix is
+    // generated in that format directly (lci_bsr_random, lci_nm_random).
+    lc_format format;
+    int32_t block_rows, block_cols, nm_n, nm_m, nm_rows;
 } tool_random_spec;
 
 // Defaults: uniform, 4096×4096, density 0.1, exponent LCI_POWERLAW_EXPONENT, seed 1.
 void tool_random_defaults(tool_random_spec *s);
-// True when the current option is one of the spec's: --density, --m, --k, --pattern, --exponent.
+// True when the current option is one of the spec's: --density, --m, --k, --pattern, --exponent,
+// --block, --nm, --nm-rows.
 bool tool_random_is(const tool_args *a);
 // Reads one of those options (tool_random_is): false, after an error line, when its value is
 // bad; sets *given, and *exponent_given for --exponent.
@@ -102,6 +108,8 @@ const char *tool_pattern_name(tool_pattern p);
 bool tool_pattern_parse(const char *s, tool_pattern *p);
 // The matrix `bench mm` and `gen` build from a spec (same spec, same matrix).
 lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out);
+// The spec's structure as lc_mat_params (for conversions to its format).
+lc_mat_params tool_random_params(const tool_random_spec *s);
 // A matrix's name in JSON lines and file names: "uniform-4096x4096-d0.05-s1",
 // "powerlaw-4096x4096-d0.05-a1.2-s1" (numbers as %g); for a file, its base name without
 // ".gz" and ".mtx" ("MIT8" for .../MIT8.mtx.gz). bench/peer_* name a file the same way.
