@@ -3,7 +3,8 @@
 # lacuna report --json FILE), so the figures in docs/ are generated, never typed.
 """usage:
   bench_tables.py KIND FILE...        print one table (KIND: paradox, mm, stream, peers,
-                                      paradox-peers, targets)
+                                      paradox-peers, targets, structure, decode,
+                                      targets-structured)
   bench_tables.py --update DOC.md     regenerate every table block of DOC.md in place
   bench_tables.py --check DOC.md      exit 1 when a block of DOC.md is out of date
 
@@ -274,6 +275,145 @@ def paradox_peers(rows):
                  ["---:"] * 8, body)
 
 
+# ---- structure vs random sparsity at equal density (issue 9) ----
+
+def structure_name(d):
+    p = d["params"]
+    if d["format"] == "bsr":
+        return f"bsr {p.get('block_rows')}×{p.get('block_cols')}"
+    if d["format"] == "nm":
+        v = p.get("nm_rows", 1)
+        return f"{p.get('nm_n')}:{p.get('nm_m')}" + (f" v={v}" if v > 1 else "")
+    return d["format"] + (" (optimized)" if d.get("optimized") else "")
+
+
+def median(values):
+    v = sorted(values)
+    return None if not v else v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def structured_cases(rows):
+    """The 4096² n = 256 measurements grouped by case (structure, density, n, threads): the
+    median run by time stands for a case measured more than once."""
+    groups = {}
+    for d in rows:
+        if d.get("op") != "mm" or d["format"] not in ("csr", "bsr", "nm") or d["n"] < 8:
+            continue
+        key = (structure_name(d), round(d["density"], 4), d["m"], d["k"], d["n"], d["threads"])
+        groups.setdefault(key, []).append(d)
+    out = {}
+    for key, ds in groups.items():
+        ds = sorted(ds, key=lambda d: d["time_s"])
+        out[key] = (ds[(len(ds) - 1) // 2], len(ds))
+    return out
+
+
+def structure(rows):
+    """Random (CSR) against block (BSR) and N:M sparsity at the same density: speedup over
+    dense OpenBLAS in the same run, theoretical speedup and efficiency (speedup over
+    theoretical), one row per case (the median run when measured several times), densest
+    first."""
+    body = []
+    cs = structured_cases(rows)
+    order = {"csr": 0, "csr (optimized)": 0}
+    keys = sorted(cs, key=lambda k: (-k[1], k[4], k[5], order.get(k[0], 1),
+                                     k[0].startswith("bsr"), k[0]))
+    for key in keys:
+        d, count = cs[key]
+        body.append([percent(1 - d["density"]), structure_name(d), f"{d['m']}×{d['k']}",
+                     str(d["n"]), str(d["threads"]), ms(d["time_s"]), ms(d["dense_time_s"]),
+                     times(d["speedup"]), times(d["theoretical_speedup"]),
+                     num(d["efficiency"], 2), num(d["gflops"]), str(count)])
+    return table(["sparsity", "structure", "matrix", "n", "threads", "time ms", "dense ms",
+                  "speedup", "theoretical", "efficiency", "GFLOP/s", "runs"],
+                 ["---:", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:",
+                  "---:", "---:"], body)
+
+
+def decode_runs(rows):
+    """SpMV (n = 1) lines with the stream bandwidth around them: the mean of the nearest
+    `bench stream` lines before and after at the same thread count, in file order."""
+    out = []
+    for i, d in enumerate(rows):
+        if d.get("op") != "mm" or d["n"] != 1:
+            continue
+        near = []
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(rows):
+                if rows[j].get("op") == "stream" and rows[j]["threads"] == d["threads"]:
+                    near.append(rows[j]["gbytes_per_s"])
+                    break
+                j += step
+        out.append((d, sum(near) / len(near) if near else None))
+    return out
+
+
+def decode(rows):
+    """SpMV beyond the L3: bandwidth on the bytes executed, as a fraction of `bench stream`
+    around it, and the speedup over OpenBLAS sgemv in the same run; the median of the
+    rounds per case."""
+    groups = {}
+    for d, peak in decode_runs(rows):
+        key = (structure_name(d) if d["format"] != "dense" else "dense", round(d["density"], 4),
+               d["m"], d["threads"])
+        groups.setdefault(key, []).append((d, peak))
+    body = []
+    for key in sorted(groups, key=lambda k: (k[3], -k[1], k[0])):
+        runs = groups[key]
+        d = runs[0][0]
+        frac = median([r["gbytes_per_s"] / p for r, p in runs if p])
+        body.append([key[0], f"{d['m']}×{d['k']}", percent(1 - d["density"]), str(d["threads"]),
+                     num(median([r["gbytes_per_s"] for r, _ in runs])),
+                     num(median([p for _, p in runs if p])),
+                     "—" if frac is None else f"{frac:.0%}",
+                     times(median([r["speedup"] for r, _ in runs])), str(len(runs))])
+    return table(["structure", "matrix", "sparsity", "threads", "GB/s", "stream GB/s",
+                  "of stream", "vs sgemv", "runs"],
+                 ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"], body)
+
+
+def targets_structured(rows):
+    """Each speed target of the structured-sparsity issue (medians of the repeated runs) and
+    whether it is met."""
+    body = []
+
+    def row(what, target, value, ok):
+        body.append([what, target, value, "yes" if ok else "**no**"])
+
+    cs = structured_cases(rows)
+    for b in (16, 32):
+        for dens, want, eff in ((0.5, 1.8, 0.9), (0.1, 8.0, 0.8)):
+            for t in (1, 2):
+                c = cs.get((f"bsr {b}×{b}", dens, 4096, 4096, 256, t))
+                if c:
+                    d = c[0]
+                    row(f"BSR {b}×{b}, {percent(1 - dens)} block sparsity, n = 256, {t} thread(s)",
+                        f"≥ {want:g}× (efficiency ≥ {eff:g})",
+                        f"{times(d['speedup'])} ({num(d['efficiency'], 2)})",
+                        d["speedup"] >= want and d["efficiency"] >= eff)
+    for v, want in ((1, 1.5), (4, 1.8)):
+        for t in (1, 2):
+            c = cs.get(("2:4" + (f" v={v}" if v > 1 else ""), 0.5, 4096, 4096, 256, t))
+            if c:
+                d = c[0]
+                row(f"2:4, v = {v}, n = 256, {t} thread(s), vs dense sgemm", f"≥ {want:g}×",
+                    times(d["speedup"]), d["speedup"] >= want)
+    groups = {}
+    for d, peak in decode_runs(rows):
+        if d["format"] != "dense" and peak:
+            groups.setdefault((structure_name(d), d["m"], d["threads"]), []).append((d, peak))
+    for (name, m, t), runs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+        frac = median([d["gbytes_per_s"] / p for d, p in runs])
+        row(f"SpMV {name}, {m}×{m}, n = 1, {t} thread(s): GB/s of stream", "≥ 85%",
+            f"{frac:.0%}", frac >= 0.85)
+        if name == "2:4":
+            sp = median([d["speedup"] for d, _ in runs])
+            row(f"SpMV 2:4, {m}×{m}, n = 1, {t} thread(s), vs dense sgemv", "≥ 1.65×",
+                times(sp), sp >= 1.65)
+    return table(["target", "wanted", "measured", "met"], ["---", "---:", "---:", "---"], body)
+
+
 # ---- issue 8's targets, checked against the measurements ----
 
 SPMM_TARGETS = ((50, 0.9), (70, 2.0), (90, 6.0), (95, 10.0), (99, 30.0))
@@ -366,7 +506,8 @@ def targets(rows):
 
 
 KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
-         "paradox-peers": paradox_peers, "targets": targets}
+         "paradox-peers": paradox_peers, "targets": targets, "structure": structure,
+         "decode": decode, "targets-structured": targets_structured}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 
