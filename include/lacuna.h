@@ -224,6 +224,9 @@ struct lc_mat_info {
     int64_t m, k;
     int64_t stored;            // entries stored, including explicit zeros and padding
     int64_t useful;            // stored entries that are not padding
+    int64_t nonzeros;          // useful entries whose value is not 0: the fill ratio of a
+                               // block or N:M matrix is nonzeros / useful (lc_mat_info counts
+                               // them, one pass over the values)
     double flops_per_col;      // useful flops per column of X (2·useful for sparse formats)
     double exec_flops_per_col; // flops executed per column, padding included
     int64_t bytes;             // bytes of A read by one apply, as executed

@@ -45,6 +45,7 @@ static void test_create_coo(void **state) {
     assert_ok(lc_mat_info(A, &info));
     assert_int_equal(info.format, LC_FORMAT_COO);
     assert_int_equal(info.stored, 5); // the duplicate merged, the explicit zero kept
+    assert_int_equal(info.nonzeros, 4);
     assert_true(info.flops_per_col == 10.0);
     assert_int_equal(info.bytes, 5 * 12);
     float *d = tu_dense_of(A);
@@ -78,7 +79,17 @@ static void test_create_csr(void **state) {
     struct lc_mat_info info;
     assert_ok(lc_mat_info(A, &info));
     assert_int_equal(info.stored, 5);
+    assert_int_equal(info.nonzeros, 5);
     assert_int_equal(info.bytes, 5 * 8 + 4 * 8);
+    // Dense: the nonzeros of a strided array (the padding between rows is not counted).
+    float pad[] = {1, 0, 9, 0, 2, 9, 0, 0, 9};
+    lc_mat *D = NULL;
+    assert_ok(lc_mat_create_dense(&D, 3, 2, pad, 3));
+    struct lc_mat_info dinfo;
+    assert_ok(lc_mat_info(D, &dinfo));
+    assert_int_equal(dinfo.stored, 6);
+    assert_int_equal(dinfo.nonzeros, 2);
+    lc_mat_free(D);
     float *d = tu_dense_of(A);
     float want[12] = {3, 6, 0, 1, 0, 0, 0, 0, 5, 0, 6, 0};
     assert_memory_equal(d, want, sizeof want);

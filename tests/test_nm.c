@@ -460,6 +460,7 @@ static void test_info(void **state) {
     assert_int_equal(info.k, 9);
     assert_int_equal(info.stored, 35);
     assert_int_equal(info.useful, 35);
+    assert_int_equal(info.nonzeros, 34); // val[0] of row 0 is an explicit zero
     assert_true(info.flops_per_col == 70.0 && info.exec_flops_per_col == 70.0);
     assert_int_equal(info.bytes, 35 * 4 + 3 * 2 * 8);
     assert_int_equal(info.extra_bytes, 0);

@@ -59,6 +59,12 @@ void lc_mat_free(lc_mat *a) {
     if (a) a->vt->destroy(a);
 }
 
+int64_t lci_count_nonzeros(const float *v, int64_t count) {
+    int64_t nz = 0;
+    for (int64_t i = 0; i < count; i++) nz += v[i] != 0.0f;
+    return nz;
+}
+
 lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info) {
     if (!a || !info) return lci_error(LC_ERR_ARG, "lc_mat_info: NULL argument");
     memset(info, 0, sizeof *info);

@@ -31,6 +31,8 @@ typedef struct lci_csr_view {
 void lci_csr_view_release(lci_csr_view *v);
 // An owned view of m rows and nnz entries (arrays allocated, contents unset); on failure *v is
 // released.
+// Values of v[0 .. count) that are not 0 (NaN counts), for lc_mat_info's nonzeros.
+int64_t lci_count_nonzeros(const float *v, int64_t count);
 lc_status lci_csr_view_alloc(lci_csr_view *v, int64_t m, int64_t k, int64_t nnz);
 
 typedef struct lci_vtable {

@@ -67,20 +67,11 @@ static void bsr_info(const lc_mat *mat, struct lc_mat_info *info) {
     // the pointers; it is costed, like the DESIGN table, at 2·tiles·bh·bw per vector.
     info->stored = b->tiles * area;
     info->useful = b->useful;
+    info->nonzeros = lci_count_nonzeros(b->val, info->stored); // the padding is stored as 0
     info->flops_per_col = 2.0 * (double)b->useful;
     info->exec_flops_per_col = 2.0 * (double)info->stored;
     info->bytes = info->stored * (int64_t)sizeof(float) + b->tiles * (int64_t)sizeof(int32_t) +
                   (b->mb + 1) * (int64_t)sizeof(int64_t);
-}
-
-void lci_bsr_fill(const lc_mat *mat, int64_t *nonzeros, int64_t *useful) {
-    const lci_bsr *b = (const lci_bsr *)mat;
-    const int64_t area = (int64_t)b->bh * b->bw;
-    int64_t nz = 0;
-    // Padding is stored as 0, so counting nonzero values over whole tiles counts the inside.
-    for (int64_t e = 0; e < b->tiles * area; e++) nz += b->val[e] != 0.0f;
-    *nonzeros = nz;
-    *useful = b->useful;
 }
 
 // No optimize: the constructed layout already is the one the kernels want (tiles sorted,

@@ -83,11 +83,6 @@ int lci_bsr_split(const lci_bsr *b, int64_t n, int64_t *bounds);
 // between ~30 and ~40 GB/s for two threads here, when construction filled them from one).
 void lci_bsr_place(lci_bsr *b);
 
-// The fill of a BSR matrix: *nonzeros = stored entries inside the matrix whose value is not 0,
-// *useful = entries inside the matrix (lc_mat_info's useful). A conversion from a view of nnz
-// entries that holds no zeros has fill ratio nonzeros / useful = nnz / useful.
-void lci_bsr_fill(const lc_mat *a, int64_t *nonzeros, int64_t *useful);
-
 // A random M×K BSR matrix of bh×bw tiles, for benchmarks and tests, built in sparse form:
 // - exactly round(tile_density·mb·kb) tiles (mb = ceil(M/bh), kb = ceil(K/bw)), spread evenly
 //   over the block rows as lci_random_csr spreads entries over rows (counts differ by at most

@@ -24,6 +24,7 @@ static void coo_to_dense(const lc_mat *mat, float *out, int64_t ld) {
 static void coo_info(const lc_mat *mat, struct lc_mat_info *info) {
     const lci_coo *c = (const lci_coo *)mat;
     info->stored = info->useful = c->nnz;
+    info->nonzeros = lci_count_nonzeros(c->val, c->nnz);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)c->nnz;
     info->bytes = c->nnz * (int64_t)(2 * sizeof(int32_t) + sizeof(float));
 }

@@ -15,6 +15,7 @@ static void csr_to_dense(const lc_mat *mat, float *out, int64_t ld) {
 static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     const lci_csr *c = (const lci_csr *)mat;
     info->stored = info->useful = c->nnz;
+    info->nonzeros = lci_count_nonzeros(c->val, c->nnz);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)c->nnz;
     info->bytes = c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
                   (mat->m + 1) * (int64_t)sizeof(int64_t);

@@ -92,8 +92,11 @@ static void dense_to_dense(const lc_mat *mat, float *out, int64_t ld) {
 }
 
 static void dense_info(const lc_mat *mat, struct lc_mat_info *info) {
+    const lci_dense *d = (const lci_dense *)mat;
     int64_t mk = mat->m * mat->k;
     info->stored = info->useful = mk;
+    for (int64_t i = 0; i < mat->m; i++)
+        info->nonzeros += lci_count_nonzeros(d->a + i * d->lda, mat->k);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)mk;
     info->bytes = mk * (int64_t)sizeof(float);
 }

@@ -91,6 +91,7 @@ static void nm_info(const lc_mat *mat, struct lc_mat_info *info) {
     // Every stored entry is inside the matrix (a narrow last group stores only its columns), so
     // all of them are useful, explicit zeros included.
     info->stored = info->useful = mat->m * a->per_row;
+    info->nonzeros = lci_count_nonzeros(a->val, info->stored);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)info->stored;
     // A product reads the values and the bitmaps, once each.
     info->bytes = info->stored * (int64_t)sizeof(float) +
