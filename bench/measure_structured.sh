@@ -4,7 +4,7 @@
 # JSON lines into OUTDIR (default docs/data); then `python3 scripts/bench_tables.py --update
 # docs/benchmarks.md`. About five minutes on two cores.
 #   structured.jsonl  4096×4096, n = 256: BSR tiles 4..32, 2:4 and 1:4 (v = 1, 4), CSR, at
-#                     50/75/90% sparsity; the target cases three times (the host's
+#                     50/75/90% sparsity; the target cases five times (the host's
 #                     noise; the tables take the median)
 #   decode.jsonl      8192×8192 (> 4× the L3), n = 1: 2:4, 1:4, BSR 16×16 at 50%, dense, with
 #                     `bench stream` before and after each round, three rounds per thread count
@@ -16,7 +16,7 @@ mkdir -p "$out"
 mm() { "$lacuna" bench mm --m 4096 --k 4096 --n 256 --optimize --json "$@"; }
 : >"$out/structured.jsonl"
 for t in 1 2; do
-    for round in 1 2 3; do # the targets
+    for round in 1 2 3 4 5; do # the targets
         for b in 16 32; do
             for d in 0.5 0.1; do mm --format bsr --block $b --density $d --threads $t; done
         done

@@ -1,8 +1,9 @@
 // nm_avx512.c: N:M kernels for AVX-512. SpMM: each kept value is broadcast against up to four
 // 16-float vectors of its column's panel row (per-row patterns: four rows interleaved; row
-// groups: up to four rows share every panel load). SpMV: the compressed values of 16 columns
-// are permuted into their columns' lanes under the kept mask, which also masks the FMA, so a
-// pruned column is never multiplied.
+// groups: up to four rows share every panel load). SpMV: for 2:4 and 1:4 the x of 16 kept columns
+// is gathered by permutes (values untouched); otherwise the compressed values of 16 columns are
+// permuted into their columns' lanes under the kept mask, which also masks the FMA, so a pruned
+// column is never multiplied.
 #include "nm.h"
 
 #include <immintrin.h>
