@@ -6,6 +6,7 @@
 #include "nm.h"
 
 #include <immintrin.h>
+#include <string.h>
 
 #define AI static inline __attribute__((always_inline))
 
@@ -245,6 +246,69 @@ AI int32_t mv_chunk(__m256 s[2][4], const float *val, int32_t cnt, int64_t off, 
     return k.count;
 }
 
+// 2:4 on a whole 128-column tile: a 16-column chunk holds 8 values, which multiply the x of
+// their columns, gathered by two permutes and a blend (lanes 0-3 are groups 0-1, columns 0-7;
+// lanes 4-7 groups 2-3, columns 8-15) instead of moving the values. Lane j holds rank j % 2 of
+// group j / 2: the group's 4-bit mask indexes a 16-byte table (vpshufb) whose byte holds the
+// first kept position in bits 0-1 and the second in bits 4-5. As on AVX-512 (nm_avx512.c), the
+// values are prefetched into the L2 16 KB ahead for decode from memory. Measured on the Zen 4
+// machine with LC_ISA=avx2, 8192², n = 1, against sgemv in the same run: 1.25× → 1.7× (v = 1),
+// 2.1× (v = 4).
+#define P2(b0, b1) (uint8_t)((b0) | (b1) << 4)
+#define POS4                                                                                       \
+    P2(0, 0), P2(0, 0), P2(1, 1), P2(0, 1), P2(2, 2), P2(0, 2), P2(1, 2), P2(0, 2), P2(3, 3),      \
+        P2(0, 3), P2(1, 3), P2(0, 3), P2(2, 3), P2(0, 3), P2(1, 3), P2(0, 1)
+static const uint8_t pos4[32] __attribute__((aligned(32))) = {POS4, POS4};
+#undef POS4
+#undef P2
+#define GATHER_PF 4096
+
+// The chunk columns (0..15) of the 8 values of 16-column chunk c.
+AI __m256i gather_index24(const uint64_t *w, int32_t c) {
+    uint16_t mk; // bits 16c .. 16c + 15 of the tile bitmap
+    memcpy(&mk, (const char *)w + 2 * c, sizeof mk);
+    const __m256i group4 = _mm256_setr_epi32(0, 0, 4, 4, 8, 8, 12, 12);
+    const __m256i rank4 = _mm256_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4);
+    const __m256i nib =
+        _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(mk), group4), _mm256_set1_epi32(15));
+    const __m256i pos = _mm256_srlv_epi32(
+        _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)pos4), nib), rank4);
+    return _mm256_or_si256(_mm256_and_si256(pos, _mm256_set1_epi32(3)), group4);
+}
+
+AI void mv_rows24(const float *val, int32_t cnt, const uint64_t *w, const float *x, int64_t ldxv,
+                  float *acc, const int R, const int NV) {
+    const bool two = R * NV <= 4;
+    __m256 s0[2][4], s1[2][4];
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < NV; j++) s0[i][j] = s1[i][j] = _mm256_setzero_ps();
+    for (int32_t c = 0; c < 8; c++) {
+        const __m256i idx = gather_index24(w, c);
+        __m256 xg[4];
+        for (int j = 0; j < NV; j++) {
+            const float *xj = x + j * ldxv + 16 * c;
+            xg[j] = _mm256_blend_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(xj), idx),
+                                    _mm256_permutevar8x32_ps(_mm256_loadu_ps(xj + 8), idx), 0xf0);
+        }
+        for (int i = 0; i < R; i++) {
+            _mm_prefetch((const char *)(val + i * cnt + 8 * c + GATHER_PF), _MM_HINT_T1);
+            const __m256 e = _mm256_loadu_ps(val + i * cnt + 8 * c);
+            for (int j = 0; j < NV; j++) {
+                if (two && (c & 1))
+                    s1[i][j] = _mm256_fmadd_ps(e, xg[j], s1[i][j]);
+                else
+                    s0[i][j] = _mm256_fmadd_ps(e, xg[j], s0[i][j]);
+            }
+        }
+    }
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < NV; j++) {
+            float *a = acc + (i * NV + j) * 16;
+            _mm256_store_ps(a, _mm256_add_ps(_mm256_load_ps(a), s0[i][j]));
+            if (two) _mm256_store_ps(a + 8, _mm256_add_ps(_mm256_load_ps(a + 8), s1[i][j]));
+        }
+}
+
 // R rows sharing the bitmap w, NV vectors; acc (R·NV 16-float slots) +=. Few accumulators: even
 // chunks go to lanes 0..7 of a slot, odd ones to lanes 8..15 (two chains; the driver adds all
 // 16 lanes).
@@ -273,13 +337,18 @@ AI void mv_rows(const float *val, int32_t cnt, const uint64_t *w, int32_t nch, c
 AI void mv_nv(const lci_nm_tile *t, const float *x, int64_t ldxv, int64_t avail, float *acc,
               const int NV) {
     const int32_t nch = chunks(t, avail);
+    const bool g24 = t->mg == 4 && t->n == 2 && t->words == 2 && avail >= 128; // a whole tile
     for (int32_t q = 0; q < t->rows;) {
         const int32_t member = (t->lead + q) % t->v;
         const int32_t r = t->v - member >= 2 && t->rows - q >= 2 ? 2 : 1;
         const uint64_t *w = t->bits + (int64_t)((t->lead + q) / t->v) * t->bstride;
         const float *val = t->val + (int64_t)q * t->cnt;
         float *a = acc + q * NV * 16;
-        if (r == 2)
+        if (g24 && r == 2)
+            mv_rows24(val, t->cnt, w, x, ldxv, a, 2, NV);
+        else if (g24)
+            mv_rows24(val, t->cnt, w, x, ldxv, a, 1, NV);
+        else if (r == 2)
             mv_rows(val, t->cnt, w, nch, x, ldxv, avail, a, 2, NV);
         else
             mv_rows(val, t->cnt, w, nch, x, ldxv, avail, a, 1, NV);
