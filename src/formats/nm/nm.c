@@ -31,6 +31,14 @@ uint64_t *lci_nm_bits_at(const lci_nm *a, int64_t r, int64_t s) {
     return a->bits + (r * a->tiles + s) * a->words;
 }
 
+#define P2(b0, b1) (uint8_t)((b0) | (b1) << 4)
+#define POS4                                                                                       \
+    P2(0, 0), P2(0, 0), P2(1, 1), P2(0, 1), P2(2, 2), P2(0, 2), P2(1, 2), P2(0, 2), P2(3, 3),      \
+        P2(0, 3), P2(1, 3), P2(0, 3), P2(2, 3), P2(0, 3), P2(1, 3), P2(0, 1)
+const uint8_t lci_nm_pos4[64] __attribute__((aligned(64))) = {POS4, POS4, POS4, POS4};
+#undef POS4
+#undef P2
+
 void lci_nm_set_mask(lci_nm *a, int64_t r, int64_t g, uint32_t mask) {
     const int64_t s = g / a->tgroups;
     uint64_t *w = lci_nm_bits_at(a, r, s);

@@ -93,6 +93,26 @@ void lci_nm_group_mm_ref(const lci_nm_tile *t, const float *panel, int64_t ld, i
 void lci_nm_group_mv_ref(const lci_nm_tile *t, const float *x, int64_t ldxv, int32_t nv,
                          int64_t avail, float *acc);
 
+// Walks the kept columns of one row's tile bitmap w, ascending (the SpMM kernels of every ISA):
+// start with {w, 0, -1}; each call returns the next kept tile column.
+typedef struct lci_nm_walk {
+    const uint64_t *w;
+    uint64_t b;
+    int32_t i;
+} lci_nm_walk;
+
+static inline int32_t lci_nm_next_col(lci_nm_walk *s) {
+    while (!s->b) s->b = s->w[++s->i];
+    const int32_t c = (s->i << 6) + __builtin_ctzll(s->b);
+    s->b &= s->b - 1;
+    return c;
+}
+
+// For the M = 4 SpMV kernels that gather x (2:4, 1:4): byte b (a group's 4-bit kept mask)
+// holds the first kept position in bits 0-1 and the second in bits 4-5 (0 when absent); four
+// copies, one per 128-bit lane of a zmm (vpshufb looks up within lanes). 64-byte aligned.
+extern const uint8_t lci_nm_pos4[64];
+
 // Geometry (nm.c): values before tile s in a row, values per row in tile s, the first value of
 // row i in group g (of its tile), and the bitmap of row group r in tile s.
 int64_t lci_nm_before(const lci_nm *a, int64_t s);

@@ -10,20 +10,6 @@
 
 #define AI static inline __attribute__((always_inline))
 
-// Walks the kept columns of one row's tile bitmap, ascending.
-typedef struct bit_walk {
-    const uint64_t *w;
-    uint64_t b;
-    int32_t i;
-} bit_walk;
-
-AI int32_t next_col(bit_walk *s) {
-    while (!s->b) s->b = s->w[++s->i];
-    const int32_t c = (s->i << 6) + __builtin_ctzll(s->b);
-    s->b &= s->b - 1;
-    return c;
-}
-
 AI void acc_load(__m256 *r, const float *a, const int NV) {
     for (int v = 0; v < NV; v++) r[v] = _mm256_load_ps(a + 8 * v);
 }
@@ -66,12 +52,13 @@ AI void mm_rows(const lci_nm_tile *t, const float *panel, int64_t ld, float *acc
         for (; q + 1 < t->rows; q += 2) mm_pair_words(t, q, panel, ld, acc, NV);
     for (; q + 1 < t->rows; q += 2) {
         const float *va = t->val + (int64_t)q * t->cnt, *vb = va + t->cnt;
-        bit_walk sa = {t->bits + q * t->bstride, 0, -1}, sb = {sa.w + t->bstride, 0, -1};
+        lci_nm_walk sa = {t->bits + q * t->bstride, 0, -1}, sb = {sa.w + t->bstride, 0, -1};
         __m256 ra[4], rb[4];
         acc_load(ra, acc + q * ld, NV);
         acc_load(rb, acc + (q + 1) * ld, NV);
         for (int32_t e = 0; e < t->cnt; e++) {
-            const float *xa = panel + next_col(&sa) * ld, *xb = panel + next_col(&sb) * ld;
+            const float *xa = panel + lci_nm_next_col(&sa) * ld,
+                        *xb = panel + lci_nm_next_col(&sb) * ld;
             fma_row(ra, va[e], xa, NV);
             fma_row(rb, vb[e], xb, NV);
         }
@@ -80,10 +67,11 @@ AI void mm_rows(const lci_nm_tile *t, const float *panel, int64_t ld, float *acc
     }
     if (q < t->rows) {
         const float *va = t->val + (int64_t)q * t->cnt;
-        bit_walk sa = {t->bits + q * t->bstride, 0, -1};
+        lci_nm_walk sa = {t->bits + q * t->bstride, 0, -1};
         __m256 ra[4];
         acc_load(ra, acc + q * ld, NV);
-        for (int32_t e = 0; e < t->cnt; e++) fma_row(ra, va[e], panel + next_col(&sa) * ld, NV);
+        for (int32_t e = 0; e < t->cnt; e++)
+            fma_row(ra, va[e], panel + lci_nm_next_col(&sa) * ld, NV);
         acc_store(ra, acc + q * ld, NV);
     }
 }
@@ -254,13 +242,6 @@ AI int32_t mv_chunk(__m256 s[2][4], const float *val, int32_t cnt, int64_t off, 
 // values are prefetched into the L2 16 KB ahead for decode from memory. Measured on the Zen 4
 // machine with LC_ISA=avx2, 8192², n = 1, against sgemv in the same run: 1.25× → 1.7× (v = 1),
 // 2.1× (v = 4).
-#define P2(b0, b1) (uint8_t)((b0) | (b1) << 4)
-#define POS4                                                                                       \
-    P2(0, 0), P2(0, 0), P2(1, 1), P2(0, 1), P2(2, 2), P2(0, 2), P2(1, 2), P2(0, 2), P2(3, 3),      \
-        P2(0, 3), P2(1, 3), P2(0, 3), P2(2, 3), P2(0, 3), P2(1, 3), P2(0, 1)
-static const uint8_t pos4[32] __attribute__((aligned(32))) = {POS4, POS4};
-#undef POS4
-#undef P2
 #define GATHER_PF 4096
 
 // The chunk columns (0..15) of the 8 values of 16-column chunk c.
@@ -272,7 +253,7 @@ AI __m256i gather_index24(const uint64_t *w, int32_t c) {
     const __m256i nib =
         _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(mk), group4), _mm256_set1_epi32(15));
     const __m256i pos = _mm256_srlv_epi32(
-        _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)pos4), nib), rank4);
+        _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)lci_nm_pos4), nib), rank4);
     return _mm256_or_si256(_mm256_and_si256(pos, _mm256_set1_epi32(3)), group4);
 }
 

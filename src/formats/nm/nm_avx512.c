@@ -11,20 +11,6 @@
 
 #define AI static inline __attribute__((always_inline))
 
-// Walks the kept columns of one row's tile bitmap, ascending.
-typedef struct bit_walk {
-    const uint64_t *w;
-    uint64_t b;
-    int32_t i;
-} bit_walk;
-
-AI int32_t next_col(bit_walk *s) {
-    while (!s->b) s->b = s->w[++s->i];
-    const int32_t c = (s->i << 6) + __builtin_ctzll(s->b);
-    s->b &= s->b - 1;
-    return c;
-}
-
 AI void acc_load(__m512 *r, const float *a, const int NV) {
     for (int v = 0; v < NV; v++) r[v] = _mm512_load_ps(a + 16 * v);
 }
@@ -73,12 +59,13 @@ AI void mm_rows(const lci_nm_tile *t, const float *panel, int64_t ld, float *acc
     }
     for (; q + 1 < t->rows; q += 2) {
         const float *va = t->val + (int64_t)q * t->cnt, *vb = va + t->cnt;
-        bit_walk sa = {t->bits + q * t->bstride, 0, -1}, sb = {sa.w + t->bstride, 0, -1};
+        lci_nm_walk sa = {t->bits + q * t->bstride, 0, -1}, sb = {sa.w + t->bstride, 0, -1};
         __m512 ra[4], rb[4];
         acc_load(ra, acc + q * ld, NV);
         acc_load(rb, acc + (q + 1) * ld, NV);
         for (int32_t e = 0; e < t->cnt; e++) {
-            const float *xa = panel + next_col(&sa) * ld, *xb = panel + next_col(&sb) * ld;
+            const float *xa = panel + lci_nm_next_col(&sa) * ld,
+                        *xb = panel + lci_nm_next_col(&sb) * ld;
             fma_row(ra, va[e], xa, NV);
             fma_row(rb, vb[e], xb, NV);
         }
@@ -87,10 +74,11 @@ AI void mm_rows(const lci_nm_tile *t, const float *panel, int64_t ld, float *acc
     }
     if (q < t->rows) {
         const float *va = t->val + (int64_t)q * t->cnt;
-        bit_walk sa = {t->bits + q * t->bstride, 0, -1};
+        lci_nm_walk sa = {t->bits + q * t->bstride, 0, -1};
         __m512 ra[4];
         acc_load(ra, acc + q * ld, NV);
-        for (int32_t e = 0; e < t->cnt; e++) fma_row(ra, va[e], panel + next_col(&sa) * ld, NV);
+        for (int32_t e = 0; e < t->cnt; e++)
+            fma_row(ra, va[e], panel + lci_nm_next_col(&sa) * ld, NV);
         acc_store(ra, acc + q * ld, NV);
     }
 }
@@ -296,20 +284,13 @@ AI __m512 expand(__mmask16 mk, const float *v, const bool HALF) {
 // mask and the group's column 4·group make the chunk column. About six vector instructions and
 // one or two permutes per 16 values, against two table lookups, an insert, a widen and a
 // permute per 16 columns for the general path (2:4 at 2048², n = 1, in the L3: 18 → 47 GB/s).
-#define P2(b0, b1) (uint8_t)((b0) | (b1) << 4)
-#define POS4                                                                                       \
-    P2(0, 0), P2(0, 0), P2(1, 1), P2(0, 1), P2(2, 2), P2(0, 2), P2(1, 2), P2(0, 2), P2(3, 3),      \
-        P2(0, 3), P2(1, 3), P2(0, 3), P2(2, 3), P2(0, 3), P2(1, 3), P2(0, 1)
-static const uint8_t pos4[64] __attribute__((aligned(64))) = {POS4, POS4, POS4, POS4};
-#undef POS4
-#undef P2
 
 // Columns a gather chunk spans: N = 2 (2:4) 32, N = 1 (1:4) 64.
 #define GCOLS(N) (N == 2 ? 32 : 64)
 
 // The tile columns of the 16 values of chunk h (bits of m from GCOLS·h on).
 AI __m512i gather_index(const uint64_t *m, int32_t h, const int N) {
-    const __m512i table = _mm512_load_si512(pos4);
+    const __m512i table = _mm512_load_si512(lci_nm_pos4);
     __m512i bits, shift, rank, col;
     if (N == 2) {
         uint32_t mk; // bits 32h .. 32h + 31
