@@ -133,18 +133,6 @@ static void run_case(const variant *f, lc_layout layout, int64_t m, int64_t k, i
     case_free(&c);
 }
 
-static void each_isa(void (*body)(void)) {
-    lc_isa saved = lc_isa_get();
-    for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++) {
-        if (lc_isa_set((lc_isa)isa) != LC_OK) {
-            print_message("skipping ISA %s: not on this CPU\n", lc_isa_name((lc_isa)isa));
-            continue;
-        }
-        body();
-    }
-    assert_ok(lc_isa_set(saved));
-}
-
 static void edge_shapes_body(void) {
     const float alphas[] = {1.0f, -0.5f, 0.0f}, betas[] = {0.0f, 1.0f, 0.75f};
     uint64_t seed = 1;
@@ -159,7 +147,7 @@ static void edge_shapes_body(void) {
 
 static void test_edge_shapes(void **state) {
     (void)state;
-    each_isa(edge_shapes_body);
+    tu_each_isa(edge_shapes_body);
 }
 
 static void random_shapes_body(void) {
@@ -177,7 +165,7 @@ static void random_shapes_body(void) {
 
 static void test_random_shapes(void **state) {
     (void)state;
-    each_isa(random_shapes_body);
+    tu_each_isa(random_shapes_body);
 }
 
 // lc_mat_mv is lc_mat_mm with one contiguous vector.
@@ -329,7 +317,7 @@ static void threads_body(void) {
 
 static void test_thread_identity(void **state) {
     (void)state;
-    each_isa(threads_body);
+    tu_each_isa(threads_body);
 }
 
 // Bad arguments: each returns LC_ERR_ARG (or OVERFLOW) and leaves Y alone.

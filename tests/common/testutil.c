@@ -185,3 +185,15 @@ int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx) {
     tu_alloc_uninstall();
     return k;
 }
+
+void tu_each_isa(void (*body)(void)) {
+    lc_isa saved = lc_isa_get();
+    for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++) {
+        if (lc_isa_set((lc_isa)isa) != LC_OK) {
+            print_message("skipping ISA %s: not on this CPU\n", lc_isa_name((lc_isa)isa));
+            continue;
+        }
+        body();
+    }
+    assert_ok(lc_isa_set(saved));
+}

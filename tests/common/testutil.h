@@ -22,6 +22,10 @@
     } while (0)
 #define assert_ok(expr) assert_status(expr, LC_OK)
 
+// Runs body once at every ISA level this CPU has (generic, avx2, avx512), printing the ones it
+// skips, and restores the level in use.
+void tu_each_isa(void (*body)(void));
+
 // A random M×K row-major matrix (stride lda) in which each entry is nonzero with probability
 // `density`; with `shape_edges`, some rows are empty and some fully dense. Values in [-1, 1).
 void tu_random_sparse_dense(lci_rng *rng, int64_t m, int64_t k, int64_t lda, double density,
