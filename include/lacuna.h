@@ -279,6 +279,80 @@ LC_API lc_status lc_mat_optimize(lc_mat *a, int64_t n_hint);
 LC_API void lc_mat_free(lc_mat *a);
 
 // ---------------------------------------------------------------------------------------------
+// Layers (src/nn)
+//
+// Activations are rows, the ML [tokens, features] layout: a forward pass takes T rows (T >= 0)
+// of x, row-major with row stride ldx, and writes T rows of y (row stride ldy). Weights are
+// lc_mat operators of any format, stored as d_out × d_in (M = d_out, K = d_in, as PyTorch's
+// Linear stores them), applied with lc_mat_mm in LC_LAYOUT_ROWS: y = x·Wᵀ.
+//
+// Ownership: a layer BORROWS its weight matrices — the caller keeps them alive, unchanged, for
+// the layer's whole life and frees them itself (after the layer; one matrix may serve several
+// layers). Biases are copied. A layer is read-only once created: forward passes may run on one
+// layer from several threads at once.
+//
+// Numbers: each forward result is within the lc_mat_mm bound of every product it makes, plus
+// one rounding per bias addition and a few for each activation, and is bitwise identical for any
+// thread count at a given ISA level (products by lc_mat_mm, everything else elementwise).
+
+// A linear (fully connected) layer: y = x·Wᵀ + b.
+typedef struct lc_linear lc_linear;
+
+// A linear layer over W (d_out × d_in, any format; borrowed) with bias `bias` (d_out floats,
+// copied; NULL for none). NULL out or W is LC_ERR_ARG.
+LC_API lc_status lc_linear_create(lc_linear **out, const lc_mat *w, const float *bias);
+
+// y = x·Wᵀ + b for T rows: x is T×d_in (ldx >= max(1, d_in)), y is T×d_out (ldy >=
+// max(1, d_out)); y is overwritten (NaN there is ignored). x and y must not overlap. T < 0, a
+// leading dimension too small, or x / y NULL while T > 0 (and d_in / d_out > 0) is LC_ERR_ARG.
+// Allocates only what lc_mat_mm does (scratch for some formats): LC_ERR_NOMEM if that fails.
+// On any failure y is unchanged.
+LC_API lc_status lc_linear_forward(const lc_linear *layer, int64_t t, const float *x, int64_t ldx,
+                                   float *y, int64_t ldy);
+
+// Frees the layer (not its weight); NULL is allowed.
+LC_API void lc_linear_free(lc_linear *layer);
+
+// Elementwise activation functions of lc_ffn.
+typedef enum lc_activation {
+    LC_ACT_RELU = 0,  // max(x, 0)
+    LC_ACT_GELU_TANH, // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), PyTorch's "tanh" GELU
+    LC_ACT_GELU_ERF,  // 0.5·x·(1 + erf(x/√2)), the exact GELU
+    LC_ACT_SILU       // x / (1 + e^−x), also called swish
+} lc_activation;
+// Every activation maps NaN to NaN, +Inf to +Inf and −Inf to 0 (their limits; −0 for GELU and
+// SiLU). Evaluated in float with the C library's tanhf, erff and expf.
+
+// A feed-forward block on d_model features with d_ff hidden units, in one of two forms:
+//   plain (gate = NULL):  y = down( act(up·x + b_up) ) + b_down
+//   gated (gate given):   y = down( act(gate·x + b_gate) ⊙ (up·x + b_up) ) + b_down
+// with up and gate d_ff × d_model and down d_model × d_ff (any formats; all borrowed). The gated
+// form with LC_ACT_SILU is SwiGLU as in Llama: y = w2( silu(w1·x) ⊙ (w3·x) ) with gate = w1,
+// up = w3, down = w2 (Hugging Face's gate_proj, up_proj, down_proj); with a GELU it is GeGLU.
+typedef struct lc_ffn lc_ffn;
+
+// An FFN over up, gate (NULL for the plain form) and down, with optional biases (each NULL for
+// none, else copied: up_bias and gate_bias d_ff floats, down_bias d_model floats; gate_bias must
+// be NULL when gate is). NULL out, up or down, an unknown activation, or shapes that disagree
+// (up and gate not the same shape, down not the transposed shape of up) is LC_ERR_ARG with a
+// message naming the operands and their shapes.
+LC_API lc_status lc_ffn_create(lc_ffn **out, const lc_mat *up, const lc_mat *gate,
+                               const lc_mat *down, lc_activation act, const float *up_bias,
+                               const float *gate_bias, const float *down_bias);
+
+// The FFN on T rows: x is T×d_model (ldx >= max(1, d_model)), y is T×d_model (ldy >=
+// max(1, d_model)), overwritten. x is read completely before y is written, so y may be x itself
+// (ldy = ldx) or overlap it. Argument errors as for lc_linear_forward. Allocates the hidden
+// activations per call through the library allocator — T·d_ff floats, twice that for the gated
+// form — plus what lc_mat_mm allocates: LC_ERR_OVERFLOW when that size overflows, LC_ERR_NOMEM
+// when an allocation fails. On any failure y is unchanged.
+LC_API lc_status lc_ffn_forward(const lc_ffn *ffn, int64_t t, const float *x, int64_t ldx, float *y,
+                                int64_t ldy);
+
+// Frees the FFN (not its weights); NULL is allowed.
+LC_API void lc_ffn_free(lc_ffn *ffn);
+
+// ---------------------------------------------------------------------------------------------
 // Matrix Market I/O (src/io)
 
 // Reads a Matrix Market file (plain, or gzip-compressed: detected from its first bytes) into a
