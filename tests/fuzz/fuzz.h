@@ -1,4 +1,5 @@
-// fuzz.h: what the libFuzzer targets share: a checked-invariant macro, and an allocator that
+// fuzz.h: what the libFuzzer targets share: a checked-invariant macro, a byte reader with the
+// value decoding of the array targets, a bitwise float comparison, and an allocator that
 // refuses huge requests (a valid header may ask for a matrix larger than the fuzzer's memory
 // limit; the library must then report LC_ERR_NOMEM, which is a correct outcome).
 #ifndef LACUNA_FUZZ_H
@@ -6,8 +7,13 @@
 
 #include "lacuna.h"
 
+#include <float.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define FUZZ_ALLOC_LIMIT ((size_t)4 << 20)
 
@@ -20,6 +26,35 @@
             abort();                                                                               \
         }                                                                                          \
     } while (0)
+
+// The fuzzer's bytes, consumed front to back; past the end every byte reads as 0.
+typedef struct reader {
+    const uint8_t *p;
+    size_t n;
+} reader;
+
+static inline uint8_t next_byte(reader *r) {
+    if (r->n == 0) return 0;
+    r->n--;
+    return *r->p++;
+}
+
+// A value from two bytes: multiples of 1/16 and a few special values (Inf, NaN, -0, FLT_MAX).
+static inline float next_value(reader *r) {
+    int lo = next_byte(r), hi = next_byte(r), v = lo | hi << 8;
+    if (v > INT16_MAX) v -= 1 << 16;
+    if (v == INT16_MAX) return INFINITY;
+    if (v == INT16_MAX - 1) return NAN;
+    if (v == INT16_MIN) return -0.0f;
+    if (v == INT16_MIN + 1) return FLT_MAX;
+    return (float)v / 16.0f;
+}
+
+// Equal bit patterns, any NaN equal to any NaN.
+static inline bool same_bits(float a, float b) {
+    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
+    return memcmp(&a, &b, sizeof a) == 0;
+}
 
 static void *fuzz_alloc(size_t size, size_t alignment, void *ctx) {
     (void)ctx;

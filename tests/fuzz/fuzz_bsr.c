@@ -21,38 +21,11 @@
 #define MAXV (1 << 16) // most values over all tiles
 #define NVEC 17        // vectors of the SpMM check
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t next_byte(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
-
-// A value from two bytes: multiples of 1/16 and a few special values.
-static float next_value(reader *r) {
-    int lo = next_byte(r), hi = next_byte(r), v = lo | hi << 8;
-    if (v > INT16_MAX) v -= 1 << 16;
-    if (v == INT16_MAX) return INFINITY;
-    if (v == INT16_MAX - 1) return NAN;
-    if (v == INT16_MIN) return -0.0f;
-    if (v == INT16_MIN + 1) return FLT_MAX;
-    return (float)v / 16.0f;
-}
-
 // A tile side: mostly 1..16, sometimes large, 0 or past 256 (invalid).
 static int32_t next_side(reader *r) {
     static const int32_t big[] = {0, 24, 32, 64, 256, 257, -1};
     uint8_t b = next_byte(r);
     return b % 24 < 17 ? 1 + b % 24 % 16 : big[b % 24 - 17];
-}
-
-static bool same_bits(float a, float b) {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return memcmp(&a, &b, sizeof a) == 0;
 }
 
 static float val[MAXV], dense[MAXD * MAXD + 1];

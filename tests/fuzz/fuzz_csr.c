@@ -12,36 +12,9 @@
 
 #define MAXD 12
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t next_byte(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
-
-// A value from two bytes: multiples of 1/16 and a few special values.
-static float next_value(reader *r) {
-    int lo = next_byte(r), hi = next_byte(r), v = lo | hi << 8;
-    if (v > INT16_MAX) v -= 1 << 16;
-    if (v == INT16_MAX) return INFINITY;
-    if (v == INT16_MAX - 1) return NAN;
-    if (v == INT16_MIN) return -0.0f;
-    if (v == INT16_MIN + 1) return FLT_MAX;
-    return (float)v / 16.0f;
-}
-
 // An index mostly in range, sometimes just outside it (-1 or the dimension).
 static int32_t next_index(reader *r, int64_t dim) {
     return (int32_t)(next_byte(r) % (dim + 2)) - 1;
-}
-
-static bool same_bits(float a, float b) {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return memcmp(&a, &b, sizeof a) == 0;
 }
 
 // Checks A against the reference (ref values, `present` marks stored entries).

@@ -17,33 +17,6 @@
 #define MAXM 12
 #define MAXK 40
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t n;
-} reader;
-
-static uint8_t next_byte(reader *r) {
-    if (r->n == 0) return 0;
-    r->n--;
-    return *r->p++;
-}
-
-// A value from two bytes: multiples of 1/16, zeros often, and a few special values.
-static float next_value(reader *r) {
-    int lo = next_byte(r), hi = next_byte(r), v = lo | hi << 8;
-    if (v > INT16_MAX) v -= 1 << 16;
-    if (v == INT16_MAX) return INFINITY;
-    if (v == INT16_MAX - 1) return NAN;
-    if (v == INT16_MIN) return -0.0f;
-    if (v == INT16_MIN + 1) return FLT_MAX;
-    return (float)v / 16.0f;
-}
-
-static bool same_bits(float a, float b) {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return memcmp(&a, &b, sizeof a) == 0;
-}
-
 // Y = A·X for n vectors in `layout` against a double reference over the stored entries.
 static void check_product(const lc_mat *A, int64_t m, int64_t k, const float *ref, int64_t n,
                           lc_layout layout) {
