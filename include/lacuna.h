@@ -352,6 +352,186 @@ LC_API lc_status lc_ffn_forward(const lc_ffn *ffn, int64_t t, const float *x, in
 // Frees the FFN (not its weights); NULL is allowed.
 LC_API void lc_ffn_free(lc_ffn *ffn);
 
+// 2-D convolution (src/nn/conv.c) as im2col + an lc_mat product, for LeNet-style networks.
+// Images are NCHW: a batch of `batch` images of c_in × h × w floats, contiguous. The weight is
+// an lc_mat of c_out × (c_in·kh·kw) (PyTorch's [out, in, kh, kw] flattened, so any format works
+// and blocks / N:M groups run along that K), borrowed as in lc_linear; the bias is copied.
+typedef struct lc_conv2d lc_conv2d;
+
+// A convolution with square stride >= 1 and zero padding pad >= 0 on every side. The weight
+// must have c_in·kh·kw columns (LC_ERR_ARG naming both otherwise).
+LC_API lc_status lc_conv2d_create(lc_conv2d **out, const lc_mat *w, const float *bias,
+                                  int64_t c_in, int64_t kh, int64_t kw, int64_t stride,
+                                  int64_t pad);
+// Output height and width for an h × w input: (h + 2·pad − kh) / stride + 1 (and the same for
+// w); LC_ERR_ARG when the padded input is smaller than the kernel.
+LC_API lc_status lc_conv2d_out_size(const lc_conv2d *conv, int64_t h, int64_t w, int64_t *h_out,
+                                    int64_t *w_out);
+// y (batch × c_out × h_out × w_out) = conv(x) + bias. Allocates the im2col array per call
+// (LC_ERR_NOMEM / LC_ERR_OVERFLOW). x and y must not overlap. On failure y is unchanged.
+LC_API lc_status lc_conv2d_forward(const lc_conv2d *conv, int64_t batch, int64_t h, int64_t w,
+                                   const float *x, float *y);
+// Frees the layer (not its weight); NULL is allowed.
+LC_API void lc_conv2d_free(lc_conv2d *conv);
+
+// ---------------------------------------------------------------------------------------------
+// Pruning (src/prune)
+//
+// Magnitude pruning of a dense row-major M×K weight (row stride ldw >= max(1, K)), as a
+// PyTorch Linear stores it (a conv weight [out, in, kh, kw] is M = out, K = in·kh·kw). The
+// sparsity s in [0, 1) is the fraction of the unit (entry, block or row) count removed: a
+// matrix of U units keeps U − round(s·U) of them (round half away from zero). Units are ranked
+// by magnitude and, among equal magnitudes, the lower index is kept (row-major order for
+// entries and blocks). A mask has M·K bytes, row-major: 1 kept, 0 removed.
+
+typedef enum lc_prune_pattern {
+    LC_PRUNE_DENSE = 0,    // nothing removed (the baseline; format dense)
+    LC_PRUNE_UNSTRUCTURED, // entries of largest |w| over the whole matrix, or per row when
+                           // row_balanced (each row keeps K − round(s·K)); format CSR
+    LC_PRUNE_BLOCK,        // block_rows × block_cols blocks (edge blocks cut by the matrix
+                           // count as blocks) of largest L2 or L1 norm; format BSR
+    LC_PRUNE_NM,           // N of every M consecutive entries along K, rows_per_group rows
+                           // sharing one pattern (as lc_mat_params); format N:M. sparsity unused
+    LC_PRUNE_ROWS          // whole output rows (neurons, channels) of largest L2 norm; the
+                           // pruned matrix is the smaller dense matrix of the kept rows
+} lc_prune_pattern;
+
+typedef enum lc_prune_norm {
+    LC_PRUNE_NORM_L2 = 0,
+    LC_PRUNE_NORM_L1 = 1
+} lc_prune_norm;
+
+// What to prune to. Zero-initialise, then set fields (0 is the default everywhere).
+typedef struct lc_prune_spec {
+    lc_prune_pattern pattern;
+    double sparsity;                // fraction removed, [0, 1); not used by LC_PRUNE_NM
+    int32_t row_balanced;           // LC_PRUNE_UNSTRUCTURED: 1 = the same count in every row
+    int32_t block_rows, block_cols; // LC_PRUNE_BLOCK: 1..256 each (no default: 0 is an error)
+    lc_prune_norm block_norm;       // LC_PRUNE_BLOCK: ranking norm (default L2)
+    int32_t nm_n, nm_m, nm_rows;    // LC_PRUNE_NM: 0 < N < M <= 16, nm_rows >= 1 (0 means 1)
+} lc_prune_spec;
+
+// Checks a spec: sparsity outside [0, 1) or NaN, block side 0 or > 256, N >= M, M > 16, an
+// unknown pattern → LC_ERR_ARG naming the field.
+LC_API lc_status lc_prune_spec_check(const lc_prune_spec *spec);
+
+// Parses "dense", "unstructured:S", "unstructured-rows:S" (row-balanced), "block<B>:S" or
+// "block<BH>x<BW>:S" (L2; "block<B>-l1:S" for L1), "nm:N:M" or "nm:N:M:vV", "rows:S" into *spec.
+// An unknown or malformed pattern is LC_ERR_ARG whose message lists the valid forms.
+LC_API lc_status lc_prune_spec_parse(const char *text, lc_prune_spec *spec);
+
+// Writes the mask of `spec` applied to W into mask (M·K bytes).
+LC_API lc_status lc_prune_mask(const float *w, int64_t m, int64_t k, int64_t ldw,
+                               const lc_prune_spec *spec, uint8_t *mask);
+
+// Builds the pruned matrix in the format the pattern implies (see lc_prune_pattern) from W and
+// a mask (from lc_prune_mask, possibly of an earlier W: fine-tuning keeps the mask): entries
+// the mask removes are not stored; entries it keeps are stored even when zero (a kept block is
+// a whole BSR tile, a kept N:M group position is stored). For LC_PRUNE_ROWS the result has one
+// row per kept row (rows all 1 in the mask, others all 0; anything else is LC_ERR_ARG), and
+// kept_rows, when not NULL, receives their indices in increasing order (M entries of room).
+LC_API lc_status lc_prune_apply(lc_mat **out, const float *w, int64_t m, int64_t k, int64_t ldw,
+                                const lc_prune_spec *spec, const uint8_t *mask,
+                                int32_t *kept_rows);
+
+// lc_prune_mask then lc_prune_apply.
+LC_API lc_status lc_prune_to_mat(lc_mat **out, const float *w, int64_t m, int64_t k, int64_t ldw,
+                                 const lc_prune_spec *spec, int32_t *kept_rows);
+
+// How far a pruned weight is from the original.
+typedef struct lc_prune_error {
+    double frobenius; // ‖W − W⊙mask‖_F / ‖W‖_F (0 when W is 0)
+    double output;    // ‖X·Wᵀ − X·(W⊙mask)ᵀ‖_F / ‖X·Wᵀ‖_F over the T given rows of X (0 when
+                      // T = 0 or X·Wᵀ = 0)
+} lc_prune_error;
+
+// Error metrics of a mask, computed in double: x holds T activation rows of K (ldx >=
+// max(1, K)); T may be 0 (x NULL).
+LC_API lc_status lc_prune_error_of(const float *w, int64_t m, int64_t k, int64_t ldw,
+                                   const uint8_t *mask, int64_t t, const float *x, int64_t ldx,
+                                   lc_prune_error *err);
+
+// ---------------------------------------------------------------------------------------------
+// Models (src/models): the real trained networks of the data directory, run on lacuna's layers.
+//
+// data_dir is the directory that holds mnist_mlp_ggml/, lenet5_khushbujpatel/, stories260K/ and
+// mnist_dataset/ (../shared/data/nn from the repository). A model is a list of named weight
+// layers, named as their .npy files ("fc1.weight", "convnet.c1.weight", "w1"); a layer may hold
+// several matrices of one shape (stories260k's "w1" holds one per transformer block). Any matrix
+// can be replaced by an lc_mat of any format, so pruned and structured weights run on the same
+// forward pass. A model is not thread-safe: one call at a time.
+
+typedef struct lc_model lc_model;
+
+// Loads "mnist-mlp", "lenet5" or "stories260k" (LC_ERR_ARG listing the names for another).
+// Missing or truncated files, and shapes that disagree with the model, are LC_ERR_IO /
+// LC_ERR_FORMAT naming the file.
+LC_API lc_status lc_model_load(lc_model **out, const char *name, const char *data_dir);
+
+typedef struct lc_model_layer {
+    const char *name;  // as the .npy file, static for the model's life
+    int64_t count;     // matrices under this name
+    int64_t rows, cols; // each matrix: d_out × d_in (a conv: out × in·kh·kw)
+    int32_t is_output; // 1 when its rows are the model's outputs (classes, logits): removing
+                       // rows there removes outputs, so "all" leaves it out of row pruning
+    int32_t is_embedding; // 1 for a token embedding (never pruned by "all")
+} lc_model_layer;
+
+// Number of named weight layers.
+LC_API int64_t lc_model_layer_count(const lc_model *model);
+// Describes layer i (0 <= i < count).
+LC_API lc_status lc_model_layer_info(const lc_model *model, int64_t i, lc_model_layer *info);
+// Finds a layer by name: LC_ERR_ARG listing the valid names when there is none.
+LC_API lc_status lc_model_layer_find(const lc_model *model, const char *name, int64_t *i);
+// The current dense values of matrix j of layer i (rows × cols, row-major), owned by the model.
+LC_API lc_status lc_model_weight(const lc_model *model, int64_t i, int64_t j, const float **w);
+
+// Replaces matrix j of layer i by `w`, which the model takes (it frees it, also on failure).
+// With kept_rows NULL, w must be rows × cols. With kept_rows (increasing indices, as
+// lc_prune_apply returns them), w holds only those rows and the model removes the other output
+// units: their bias entries and, where the next layer consumes them directly, that layer's
+// matching input columns (a smaller model, the realistic baseline of row pruning); where it
+// cannot shrink the consumer, the removed units output zero.
+LC_API lc_status lc_model_set_weight(lc_model *model, int64_t i, int64_t j, lc_mat *w,
+                                     const int32_t *kept_rows);
+
+typedef struct lc_model_score {
+    const char *metric; // "accuracy" (top-1, in [0, 1]) or "nll" (mean nats per token)
+    double value;
+    int64_t count;      // images, or next-token predictions, evaluated
+} lc_model_score;
+
+// Scores the model on its evaluation data: MNIST test images first .. first+count−1 (count < 0:
+// to the end), or the TinyStories excerpt's stories first .. first+count−1 (protocol of the data
+// README: [BOS] + tokens cut to 512, every position after BOS predicted).
+LC_API lc_status lc_model_evaluate(lc_model *model, int64_t first, int64_t count,
+                                   lc_model_score *score);
+
+// Fine-tunes the MNIST models' kept weights on test images first .. first+count−1 (SGD on the
+// cross-entropy, `epochs` passes, learning rate lr, deterministic order): masks[i] is NULL (layer
+// i fully trainable) or count·rows·cols bytes (0 = stays zero). Works on the dense values (call
+// it before replacing weights). LC_ERR_UNSUPPORTED for stories260k.
+LC_API lc_status lc_model_finetune(lc_model *model, const uint8_t *const *masks, int64_t first,
+                                   int64_t count, int32_t epochs, float lr);
+
+// Text models (stories260k): the llama2.c tokenizer and greedy decoding with a KV cache.
+// Encodes text (BOS first when bos) into at most cap tokens: *n receives the count
+// (LC_ERR_ARG when cap is too small). LC_ERR_UNSUPPORTED for a model without a tokenizer.
+LC_API lc_status lc_model_encode(const lc_model *model, const char *text, int32_t bos,
+                                 int32_t *tokens, int64_t cap, int64_t *n);
+// The text of token `token` following `prev` (llama2.c's rule: a leading space is dropped after
+// BOS; "<0xNN>" byte tokens give that byte). Static for the model's life.
+LC_API lc_status lc_model_token_text(const lc_model *model, int32_t prev, int32_t token,
+                                     const char **text);
+// Greedy decoding: feeds the n_prompt tokens (BOS first), then appends the argmax token until
+// `max_new` new tokens, EOS, or the context (512) is full. *n_out (<= n_prompt + max_new)
+// receives the total count in out (cap entries of room).
+LC_API lc_status lc_model_generate(lc_model *model, const int32_t *prompt, int64_t n_prompt,
+                                   int64_t max_new, int32_t *out, int64_t cap, int64_t *n_out);
+
+// Frees the model and every weight it holds; NULL is allowed.
+LC_API void lc_model_free(lc_model *model);
+
 // ---------------------------------------------------------------------------------------------
 // Matrix Market I/O (src/io)
 
