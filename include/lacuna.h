@@ -483,7 +483,8 @@ LC_API int64_t lc_model_layer_count(const lc_model *model);
 LC_API lc_status lc_model_layer_info(const lc_model *model, int64_t i, lc_model_layer *info);
 // Finds a layer by name: LC_ERR_ARG listing the valid names when there is none.
 LC_API lc_status lc_model_layer_find(const lc_model *model, const char *name, int64_t *i);
-// The current dense values of matrix j of layer i (rows × cols, row-major), owned by the model.
+// The dense values of matrix j of layer i (rows × cols, row-major) as loaded or as
+// lc_model_finetune left them (lc_model_set_weight does not change them), owned by the model.
 LC_API lc_status lc_model_weight(const lc_model *model, int64_t i, int64_t j, const float **w);
 
 // Replaces matrix j of layer i by `w`, which the model takes (it frees it, also on failure).
@@ -491,7 +492,10 @@ LC_API lc_status lc_model_weight(const lc_model *model, int64_t i, int64_t j, co
 // lc_prune_apply returns them), w holds only those rows and the model removes the other output
 // units: their bias entries and, where the next layer consumes them directly, that layer's
 // matching input columns (a smaller model, the realistic baseline of row pruning); where it
-// cannot shrink the consumer, the removed units output zero.
+// cannot shrink the consumer, the removed units output zero. w must have the matrix's current
+// shape (fewer columns once its producer was row-pruned); a matrix is row-pruned at most once
+// (reload the model to start over). Bad arguments leave the model unchanged; an allocation
+// failure while shrinking the consumer leaves it unusable (free it).
 LC_API lc_status lc_model_set_weight(lc_model *model, int64_t i, int64_t j, lc_mat *w,
                                      const int32_t *kept_rows);
 
