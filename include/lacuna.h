@@ -360,9 +360,8 @@ typedef struct lc_conv2d lc_conv2d;
 
 // A convolution with square stride >= 1 and zero padding pad >= 0 on every side. The weight
 // must have c_in·kh·kw columns (LC_ERR_ARG naming both otherwise).
-LC_API lc_status lc_conv2d_create(lc_conv2d **out, const lc_mat *w, const float *bias,
-                                  int64_t c_in, int64_t kh, int64_t kw, int64_t stride,
-                                  int64_t pad);
+LC_API lc_status lc_conv2d_create(lc_conv2d **out, const lc_mat *w, const float *bias, int64_t c_in,
+                                  int64_t kh, int64_t kw, int64_t stride, int64_t pad);
 // Output height and width for an h × w input: (h + 2·pad − kh) / stride + 1 (and the same for
 // w); LC_ERR_ARG when the padded input is smaller than the kernel.
 LC_API lc_status lc_conv2d_out_size(const lc_conv2d *conv, int64_t h, int64_t w, int64_t *h_out,
@@ -396,10 +395,7 @@ typedef enum lc_prune_pattern {
                            // pruned matrix is the smaller dense matrix of the kept rows
 } lc_prune_pattern;
 
-typedef enum lc_prune_norm {
-    LC_PRUNE_NORM_L2 = 0,
-    LC_PRUNE_NORM_L1 = 1
-} lc_prune_norm;
+typedef enum lc_prune_norm { LC_PRUNE_NORM_L2 = 0, LC_PRUNE_NORM_L1 = 1 } lc_prune_norm;
 
 // What to prune to. Zero-initialise, then set fields (0 is the default everywhere).
 typedef struct lc_prune_spec {
@@ -431,8 +427,7 @@ LC_API lc_status lc_prune_mask(const float *w, int64_t m, int64_t k, int64_t ldw
 // row per kept row (rows all 1 in the mask, others all 0; anything else is LC_ERR_ARG), and
 // kept_rows, when not NULL, receives their indices in increasing order (M entries of room).
 LC_API lc_status lc_prune_apply(lc_mat **out, const float *w, int64_t m, int64_t k, int64_t ldw,
-                                const lc_prune_spec *spec, const uint8_t *mask,
-                                int32_t *kept_rows);
+                                const lc_prune_spec *spec, const uint8_t *mask, int32_t *kept_rows);
 
 // lc_prune_mask then lc_prune_apply.
 LC_API lc_status lc_prune_to_mat(lc_mat **out, const float *w, int64_t m, int64_t k, int64_t ldw,
@@ -441,8 +436,8 @@ LC_API lc_status lc_prune_to_mat(lc_mat **out, const float *w, int64_t m, int64_
 // How far a pruned weight is from the original.
 typedef struct lc_prune_error {
     double frobenius; // ‖W − W⊙mask‖_F / ‖W‖_F (0 when W is 0)
-    double output;    // ‖X·Wᵀ − X·(W⊙mask)ᵀ‖_F / ‖X·Wᵀ‖_F over the T given rows of X (0 when
-                      // T = 0 or X·Wᵀ = 0)
+    double output; // ‖X·Wᵀ − X·(W⊙mask)ᵀ‖_F / ‖X·Wᵀ‖_F over the T given rows of X (0 when
+                   // T = 0 or X·Wᵀ = 0)
 } lc_prune_error;
 
 // Error metrics of a mask, computed in double: x holds T activation rows of K (ldx >=
@@ -469,11 +464,11 @@ typedef struct lc_model lc_model;
 LC_API lc_status lc_model_load(lc_model **out, const char *name, const char *data_dir);
 
 typedef struct lc_model_layer {
-    const char *name;  // as the .npy file, static for the model's life
-    int64_t count;     // matrices under this name
-    int64_t rows, cols; // each matrix: d_out × d_in (a conv: out × in·kh·kw)
-    int32_t is_output; // 1 when its rows are the model's outputs (classes, logits): removing
-                       // rows there removes outputs, so "all" leaves it out of row pruning
+    const char *name;     // as the .npy file, static for the model's life
+    int64_t count;        // matrices under this name
+    int64_t rows, cols;   // each matrix: d_out × d_in (a conv: out × in·kh·kw)
+    int32_t is_output;    // 1 when its rows are the model's outputs (classes, logits): removing
+                          // rows there removes outputs, so "all" leaves it out of row pruning
     int32_t is_embedding; // 1 for a token embedding (never pruned by "all")
 } lc_model_layer;
 
@@ -486,6 +481,10 @@ LC_API lc_status lc_model_layer_find(const lc_model *model, const char *name, in
 // The dense values of matrix j of layer i (rows × cols, row-major) as loaded or as
 // lc_model_finetune left them (lc_model_set_weight does not change them), owned by the model.
 LC_API lc_status lc_model_weight(const lc_model *model, int64_t i, int64_t j, const float **w);
+
+// The matrix the forward pass applies for matrix j of layer i (borrowed: valid until it is
+// replaced or the model freed); lc_mat_info on it gives the stored format, bytes and nonzeros.
+LC_API lc_status lc_model_mat(const lc_model *model, int64_t i, int64_t j, const lc_mat **w);
 
 // Replaces matrix j of layer i by `w`, which the model takes (it frees it, also on failure).
 // With kept_rows NULL, w must be rows × cols. With kept_rows (increasing indices, as
@@ -502,7 +501,7 @@ LC_API lc_status lc_model_set_weight(lc_model *model, int64_t i, int64_t j, lc_m
 typedef struct lc_model_score {
     const char *metric; // "accuracy" (top-1, in [0, 1]) or "nll" (mean nats per token)
     double value;
-    int64_t count;      // images, or next-token predictions, evaluated
+    int64_t count; // images, or next-token predictions, evaluated
 } lc_model_score;
 
 // Scores the model on its evaluation data: MNIST test images first .. first+count−1 (count < 0:

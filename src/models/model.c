@@ -2,6 +2,7 @@
 // replacing a weight (also by its kept rows), and dispatch to the runner's hooks.
 #include "models.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const lci_model_ops *const models[] = {&lci_model_mnist_mlp, &lci_model_lenet5,
@@ -68,10 +69,10 @@ lc_status lci_model_path(const char *dir, const char *name, char **out) {
 
 lc_status lci_model_read_npy(const char *dir, const char *file, int ndim, const int64_t *shape,
                              float **out) {
-    char *path;
+    char *path = NULL;
     lc_status st = lci_model_path(dir, file, &path);
     if (st) return st;
-    lc_array a;
+    lc_array a = {0};
     st = lc_npy_read(path, &a);
     if (!st && a.dtype != LC_DTYPE_F32)
         st = lci_error(LC_ERR_FORMAT, "%s: expected float32 ('<f4')", path);
@@ -175,6 +176,19 @@ lc_status lc_model_weight(const lc_model *model, int64_t i, int64_t j, const flo
         return lci_error(LC_ERR_ARG, "%s: %s matrix %lld is outside 0..%lld (or NULL output)", who,
                          l->info.name, (long long)j, (long long)l->info.count - 1);
     *w = l->dense + j * l->info.rows * l->info.cols;
+    lci_error_clear();
+    return LC_OK;
+}
+
+lc_status lc_model_mat(const lc_model *model, int64_t i, int64_t j, const lc_mat **w) {
+    static const char who[] = "lc_model_mat";
+    lc_status st = check_layer(who, model, i);
+    if (st) return st;
+    const lci_model_layer *l = &model->layers[i];
+    if (j < 0 || j >= l->info.count || !w)
+        return lci_error(LC_ERR_ARG, "%s: %s matrix %lld is outside 0..%lld (or NULL output)", who,
+                         l->info.name, (long long)j, (long long)l->info.count - 1);
+    *w = l->mats[j];
     lci_error_clear();
     return LC_OK;
 }
