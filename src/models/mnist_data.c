@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char images_file[] = "mnist_dataset/t10k-images-idx3-ubyte.gz";
 static const char labels_file[] = "mnist_dataset/t10k-labels-idx1-ubyte.gz";
@@ -45,8 +46,12 @@ static lc_status read_idx(const char *path, uint32_t magic, int ndim, int64_t *d
         goto done;
     }
     const int64_t need = dims[0] * item; // below 2^32 · 784: no overflow
-    const int64_t room = in.gzip ? in.raw_size * GZIP_MAX_RATIO : lci_input_remaining(&in);
-    if (in.raw_size >= 0 && need > room) {
+    // The input forgets the compressed size of a gzip file: stat gives it.
+    struct stat sb;
+    const int64_t file_size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+    const int64_t room = in.gzip ? (file_size >= 0 ? file_size * GZIP_MAX_RATIO : INT64_MAX)
+                                 : lci_input_remaining(&in);
+    if (room >= 0 && need > room) {
         st = lci_error(LC_ERR_FORMAT, "%s: truncated: %lld items announced, the file is too short",
                        path, (long long)dims[0]);
         goto done;
