@@ -505,7 +505,7 @@ typedef struct lc_model_score {
 } lc_model_score;
 
 // Scores the model on its evaluation data: MNIST test images first .. first+count−1 (count < 0:
-// to the end), or the TinyStories excerpt's stories first .. first+count−1 (protocol of the data
+// to the end; a range past the 10000 images is LC_ERR_ARG), or the TinyStories excerpt's stories first .. first+count−1 (protocol of the data
 // README: [BOS] + tokens cut to 512, every position after BOS predicted).
 LC_API lc_status lc_model_evaluate(lc_model *model, int64_t first, int64_t count,
                                    lc_model_score *score);
@@ -513,7 +513,9 @@ LC_API lc_status lc_model_evaluate(lc_model *model, int64_t first, int64_t count
 // Fine-tunes the MNIST models' kept weights on test images first .. first+count−1 (SGD on the
 // cross-entropy, `epochs` passes, learning rate lr, deterministic order): masks[i] is NULL (layer
 // i fully trainable) or count·rows·cols bytes (0 = stays zero). Works on the dense values (call
-// it before replacing weights). LC_ERR_UNSUPPORTED for stories260k.
+// it before replacing weights; a row-pruned model is LC_ERR_ARG: express removed rows as a mask)
+// and then makes every matrix a dense copy of the new values. LC_ERR_UNSUPPORTED for
+// stories260k.
 LC_API lc_status lc_model_finetune(lc_model *model, const uint8_t *const *masks, int64_t first,
                                    int64_t count, int32_t epochs, float lr);
 

@@ -72,7 +72,7 @@ lc_status lci_model_read_npy(const char *dir, const char *file, int ndim, const 
     char *path = NULL;
     lc_status st = lci_model_path(dir, file, &path);
     if (st) return st;
-    lc_array a = {0};
+    lc_array a = {0}; // lc_npy_read leaves it unchanged on failure
     st = lc_npy_read(path, &a);
     if (!st && a.dtype != LC_DTYPE_F32)
         st = lci_error(LC_ERR_FORMAT, "%s: expected float32 ('<f4')", path);

@@ -28,6 +28,12 @@ lc_status lci_linear_apply(const lc_linear *layer, int64_t t, const float *x, in
 lc_status lci_nn_check_rows(const char *who, const char *name, const char *dim, int64_t t,
                             int64_t cols, const void *p, int64_t ld);
 
+// ---- convolution (conv.c) ----
+// The im2col rows of one c × h × w image: h_out·w_out rows (position oh·w_out + ow) of c·kh·kw
+// values (channel, kernel row, kernel column), zero where the kernel overhangs the image.
+void lci_conv_im2col(const float *x, int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                     int64_t stride, int64_t pad, int64_t h_out, int64_t w_out, float *cols);
+
 // ---- activations (activation.c) ----
 // Whether act is a member of lc_activation.
 bool lci_activation_valid(lc_activation act);
