@@ -134,6 +134,11 @@ lc_status lci_prune_mask(const float *w, int64_t m, int64_t k, int64_t ldw,
         if (spec->row_balanced) return mask_row_balanced(w, m, k, ldw, spec->sparsity, mask);
         return lci_select_largest_rows(w, m, k, ldw, lci_prune_keep(spec->sparsity, m * k), mask);
     case LC_PRUNE_BLOCK:
+        // 1×1 blocks rank by w² or |w|, exactly as entries rank by |w| (a float's square is
+        // exact in double): the entries' two-pass selection, without 8 bytes of key per entry.
+        if (spec->block_rows == 1 && spec->block_cols == 1)
+            return lci_select_largest_rows(w, m, k, ldw, lci_prune_keep(spec->sparsity, m * k),
+                                           mask);
         return mask_block(w, m, k, ldw, spec, mask);
     case LC_PRUNE_NM:
         mask_nm(w, m, k, ldw, spec, mask);
