@@ -381,7 +381,9 @@ LC_API void lc_conv2d_free(lc_conv2d *conv);
 // sparsity s in [0, 1) is the fraction of the unit (entry, block or row) count removed: a
 // matrix of U units keeps U − round(s·U) of them (round half away from zero). Units are ranked
 // by magnitude and, among equal magnitudes, the lower index is kept (row-major order for
-// entries and blocks). A mask has M·K bytes, row-major: 1 kept, 0 removed.
+// entries and blocks); NaN ranks above Inf. Block and row norms are summed in double, in
+// row-major order within the unit (an L2 norm is ranked by its square). A mask has M·K bytes,
+// row-major: 1 kept, 0 removed (any other byte is LC_ERR_ARG where a mask is read).
 
 typedef enum lc_prune_pattern {
     LC_PRUNE_DENSE = 0,    // nothing removed (the baseline; format dense)
@@ -397,26 +399,34 @@ typedef enum lc_prune_pattern {
 
 typedef enum lc_prune_norm { LC_PRUNE_NORM_L2 = 0, LC_PRUNE_NORM_L1 = 1 } lc_prune_norm;
 
-// What to prune to. Zero-initialise, then set fields (0 is the default everywhere).
+// What to prune to. Zero-initialise, then set the fields the pattern uses (the others are
+// ignored); 0 is the default where a field has one (L2, nm_rows = 1), and an error for
+// block_rows, block_cols, nm_n and nm_m, which have none.
 typedef struct lc_prune_spec {
     lc_prune_pattern pattern;
     double sparsity;                // fraction removed, [0, 1); not used by LC_PRUNE_NM
     int32_t row_balanced;           // LC_PRUNE_UNSTRUCTURED: 1 = the same count in every row
+                                    // (0 or 1)
     int32_t block_rows, block_cols; // LC_PRUNE_BLOCK: 1..256 each (no default: 0 is an error)
     lc_prune_norm block_norm;       // LC_PRUNE_BLOCK: ranking norm (default L2)
     int32_t nm_n, nm_m, nm_rows;    // LC_PRUNE_NM: 0 < N < M <= 16, nm_rows >= 1 (0 means 1)
 } lc_prune_spec;
 
 // Checks a spec: sparsity outside [0, 1) or NaN, block side 0 or > 256, N >= M, M > 16, an
-// unknown pattern → LC_ERR_ARG naming the field.
+// unknown pattern or norm → LC_ERR_ARG naming the field. Only the fields the pattern uses are
+// checked.
 LC_API lc_status lc_prune_spec_check(const lc_prune_spec *spec);
 
 // Parses "dense", "unstructured:S", "unstructured-rows:S" (row-balanced), "block<B>:S" or
 // "block<BH>x<BW>:S" (L2; "block<B>-l1:S" for L1), "nm:N:M" or "nm:N:M:vV", "rows:S" into *spec.
-// An unknown or malformed pattern is LC_ERR_ARG whose message lists the valid forms.
+// S is a decimal number (no sign); V >= 1 (default 1). An unknown or malformed pattern is
+// LC_ERR_ARG whose message lists the valid forms; a well-formed one with a field out of range
+// is LC_ERR_ARG naming the field (as lc_prune_spec_check). *spec is unchanged on failure.
 LC_API lc_status lc_prune_spec_parse(const char *text, lc_prune_spec *spec);
 
-// Writes the mask of `spec` applied to W into mask (M·K bytes).
+// Writes the mask of `spec` applied to W into mask (M·K bytes; may be NULL when M·K = 0).
+// Allocates scratch (selection histograms, block or row norms): LC_ERR_NOMEM leaves mask
+// unchanged.
 LC_API lc_status lc_prune_mask(const float *w, int64_t m, int64_t k, int64_t ldw,
                                const lc_prune_spec *spec, uint8_t *mask);
 
@@ -424,8 +434,15 @@ LC_API lc_status lc_prune_mask(const float *w, int64_t m, int64_t k, int64_t ldw
 // a mask (from lc_prune_mask, possibly of an earlier W: fine-tuning keeps the mask): entries
 // the mask removes are not stored; entries it keeps are stored even when zero (a kept block is
 // a whole BSR tile, a kept N:M group position is stored). For LC_PRUNE_ROWS the result has one
-// row per kept row (rows all 1 in the mask, others all 0; anything else is LC_ERR_ARG), and
-// kept_rows, when not NULL, receives their indices in increasing order (M entries of room).
+// row per kept row (rows all 1 in the mask, others all 0; anything else is LC_ERR_ARG; with
+// K = 0 every row is kept), and kept_rows, when not NULL, receives their indices in increasing
+// order (M entries of room); other patterns ignore kept_rows. The mask must have the pattern's
+// structure, else LC_ERR_ARG naming the place: LC_PRUNE_BLOCK, constant on every tile;
+// LC_PRUNE_NM, at most N kept per group and the same pattern in every row of a row group (a
+// group keeping fewer than min(N, w) is padded with stored zeros at its lowest removed
+// positions, as the format stores min(N, w) per group); LC_PRUNE_UNSTRUCTURED takes any mask;
+// LC_PRUNE_DENSE gives the dense W⊙mask (removed entries +0). On failure *out and kept_rows
+// are unchanged.
 LC_API lc_status lc_prune_apply(lc_mat **out, const float *w, int64_t m, int64_t k, int64_t ldw,
                                 const lc_prune_spec *spec, const uint8_t *mask, int32_t *kept_rows);
 
@@ -441,7 +458,8 @@ typedef struct lc_prune_error {
 } lc_prune_error;
 
 // Error metrics of a mask, computed in double: x holds T activation rows of K (ldx >=
-// max(1, K)); T may be 0 (x NULL).
+// max(1, K)); T may be 0 (x NULL). The output error costs T·M·K multiply-adds (threaded over
+// the rows of W; the result does not depend on the thread count).
 LC_API lc_status lc_prune_error_of(const float *w, int64_t m, int64_t k, int64_t ldw,
                                    const uint8_t *mask, int64_t t, const float *x, int64_t ldx,
                                    lc_prune_error *err);

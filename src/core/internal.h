@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LCI_ALIGN 64
 
@@ -106,9 +107,28 @@ lc_status lci_time(lc_status (*fn)(void *ctx), void *ctx, int warmup, int reps, 
 size_t lci_llc_bytes(void);
 
 // ---- magnitude selection (select.c) ----
+// The order of |v| as an integer: positive floats order like their bit patterns, and NaN
+// (any sign) sorts above Inf.
+static inline uint32_t lci_mag_key(float v) {
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return u & 0x7fffffffu;
+}
+// The same for a double d >= 0 (a norm, NaN included).
+static inline uint64_t lci_mag_key64(double d) {
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u & 0x7fffffffffffffffu;
+}
 // Marks in keep[0..count) exactly `nkeep` of the `count` values with the largest |v| (v given
-// by val[i]); ties go to the lower index. keep is 0/1 bytes.
+// by val[i]); ties go to the lower index. keep is 0/1 bytes. On failure keep is unchanged.
 lc_status lci_select_largest(const float *val, int64_t count, int64_t nkeep, uint8_t *keep);
+// The same over a rows×cols array of row stride ld; keep is rows·cols bytes, row-major.
+lc_status lci_select_largest_rows(const float *val, int64_t rows, int64_t cols, int64_t ld,
+                                  int64_t nkeep, uint8_t *keep);
+// Marks in keep[0..count) exactly `nkeep` of the keys (each below 2^bits, bits a multiple of
+// 8 up to 64): the largest, ties to the lower index. Linear (bits/8 passes); never allocates.
+void lci_select_keys(const uint64_t *key, int64_t count, int64_t nkeep, int bits, uint8_t *keep);
 // The entry count round(density·m·k) that lc_mat_params asks for.
 int64_t lci_density_count(double density, int64_t m, int64_t k);
 

@@ -76,6 +76,11 @@ lc_status lci_csr_from_csr(lc_mat **out, const lci_csr_view *v);
 lc_status lci_bsr_from_csr(lc_mat **out, const lci_csr_view *v, const lc_mat_params *params);
 // N:M: the largest entries of each group (of each row group's summed magnitudes); params' N:M.
 lc_status lci_nm_from_csr(lc_mat **out, const lci_csr_view *v, const lc_mat_params *params);
+// The N:M selection rule, shared by that conversion and src/prune (nm_convert.c): the min(N, w)
+// columns of a group (w <= 16 columns) with the largest scores; bit p of the result keeps
+// column p. score[p] < 0 marks a column stored in no row (below any stored zero); NaN ranks
+// above everything; ties go to the lower column.
+uint32_t lci_nm_select(const double *score, int32_t w, int32_t n);
 
 // A dense copy of any matrix (every entry, -0 included), without a CSR detour.
 lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a);

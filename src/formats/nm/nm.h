@@ -123,11 +123,6 @@ lc_status lci_nm_alloc(lci_nm **out, int64_t m, int64_t k, int32_t n, int32_t mg
 // Sets the pattern of row group r, group g: bit p of `mask` keeps in-group position p.
 void lci_nm_set_mask(lci_nm *a, int64_t r, int64_t g, uint32_t mask);
 
-// The min(N, w) columns of a group (w <= 16 columns) with the largest scores: bit p of the
-// result keeps column p. score[p] < 0 marks a column stored in no row (below any stored zero);
-// NaN ranks above everything; ties go to the lower column.
-uint32_t lci_nm_select(const double *score, int32_t w, int32_t n);
-
 // A random N:M matrix for benchmarks, built directly in its format: each row group's group
 // draws v·w values uniform in [-1, 1) (never 0; w the group's width) and keeps the N columns of
 // largest summed magnitude, as N:M pruning of that random dense matrix would (so the kept
