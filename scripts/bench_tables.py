@@ -20,6 +20,8 @@ import os
 import re
 import sys
 
+import bench_tables_nn
+
 # Section 10.1 of the chapter: sparsity -> "actual speedup" (no row for 70%).
 CHAPTER_ACTUAL = {50: 1.1, 90: 1.8, 95: 2.3, 99: 3.5}
 PARADOX_SPARSITY = (50, 70, 90, 95, 99)
@@ -38,7 +40,7 @@ def load(paths):
                     obj = json.loads(line)
                 except ValueError as ex:
                     sys.exit(f"{path}:{num}: not JSON ({ex})")
-                if str(obj.get("schema", "")).startswith("lacuna-bench/"):
+                if str(obj.get("schema", "")).startswith(("lacuna-bench/", "lacuna-prune-eval/")):
                     rows.append(obj)
     return rows
 
@@ -512,7 +514,8 @@ def targets(rows):
 
 KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
          "paradox-peers": paradox_peers, "targets": targets, "structure": structure,
-         "decode": decode, "targets-structured": targets_structured}
+         "decode": decode, "targets-structured": targets_structured,
+         "accuracy": bench_tables_nn.accuracy}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 

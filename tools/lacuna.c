@@ -39,6 +39,15 @@ static void usage(FILE *f) {
         "1)\n"
         "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"
         "                 --size S (M = K = S instead of 4096, for quick checks)\n"
+        "  prune-eval MODEL  prune a real model's weights by magnitude and score it before and\n"
+        "                 after: MODEL mnist-mlp|lenet5|stories260k; --pattern dense|\n"
+        "                 unstructured:S|unstructured-rows:S|block<B>:S|block<BH>x<BW>:S|\n"
+        "                 nm:N:M[:vV]|rows:S (S = fraction removed; block<B>-l1:S ranks by L1)\n"
+        "                 --layers all|NAME,... (as the .npy files; all = every weight but the\n"
+        "                 token embedding, and for rows: also not the output layer)\n"
+        "                 --finetune (MNIST: train kept weights on test images 0..4999, score\n"
+        "                 on 5000..9999)  --data DIR (default $LACUNA_DATA or ../shared/data/nn)\n"
+        "                 --threads T  --reps R (timed evaluations, median; default 1)  --json\n"
         "  version        the library version and the kernels in use\n"
         "  help           this text\n"
         "JSON lines follow the lacuna-bench/1 schema (DESIGN.md, docs/benchmarks.md).\n");
@@ -65,6 +74,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "convert") == 0) return tool_convert(argc, argv);
     if (strcmp(cmd, "gen") == 0) return tool_gen(argc, argv);
     if (strcmp(cmd, "report") == 0) return tool_report(argc, argv);
+    if (strcmp(cmd, "prune-eval") == 0) return tool_prune_eval(argc, argv);
     if (strcmp(cmd, "version") == 0) {
         printf("lacuna %s (isa %s, csr kernels %s / %s)\n", lc_version(), lc_isa_name(lc_isa_get()),
                lci_kernel_name(LCI_KERNEL_CSR_MM), lci_kernel_name(LCI_KERNEL_CSR_MV));

@@ -174,5 +174,6 @@ int tool_bench_stream(int argc, char **argv); // bench_stream.c
 int tool_convert(int argc, char **argv);      // convert.c
 int tool_gen(int argc, char **argv);          // gen.c
 int tool_report(int argc, char **argv);       // report.c
+int tool_prune_eval(int argc, char **argv);   // prune_eval.c
 
 #endif
