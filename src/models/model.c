@@ -2,6 +2,7 @@
 // replacing a weight (also by its kept rows), and dispatch to the runner's hooks.
 #include "models.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const lci_model_ops *const models[] = {&lci_model_mnist_mlp, &lci_model_lenet5,
@@ -68,10 +69,10 @@ lc_status lci_model_path(const char *dir, const char *name, char **out) {
 
 lc_status lci_model_read_npy(const char *dir, const char *file, int ndim, const int64_t *shape,
                              float **out) {
-    char *path;
+    char *path = NULL;
     lc_status st = lci_model_path(dir, file, &path);
     if (st) return st;
-    lc_array a;
+    lc_array a = {0}; // lc_npy_read leaves it untouched on failure
     st = lc_npy_read(path, &a);
     if (!st && a.dtype != LC_DTYPE_F32)
         st = lci_error(LC_ERR_FORMAT, "%s: expected float32 ('<f4')", path);
