@@ -31,11 +31,11 @@ static lc_status convert_weights(lc_model *model, lc_format format) {
     return LC_OK;
 }
 
-// Prints a token's text as llama2.c does: single bytes that are not printable or white space
-// (raw byte tokens) are skipped.
+// Prints a token's text; raw byte tokens that are control characters (not white space) are
+// skipped, as llama2.c does, but bytes of UTF-8 characters are kept so they reassemble.
 static void print_piece(const char *p) {
-    if (!p[0]) return;
-    if (!p[1] && !isprint((unsigned char)p[0]) && !isspace((unsigned char)p[0])) return;
+    const unsigned char c = (unsigned char)p[0];
+    if (!c || (!p[1] && (c < 0x20 || c == 0x7F) && !isspace(c))) return;
     fputs(p, stdout);
 }
 
