@@ -4,7 +4,6 @@
 #include "llama.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void lci_tokenizer_free(lci_tokenizer *t) {
@@ -38,9 +37,17 @@ lc_status lci_read_whole_file(const char *path, unsigned char **out, size_t *siz
     return LC_OK;
 }
 
-static const lci_tokenizer *sort_ctx; // qsort has no context argument; load is not reentrant
-static int by_piece(const void *a, const void *b) {
-    return strcmp(sort_ctx->piece[*(const int32_t *)a], sort_ctx->piece[*(const int32_t *)b]);
+// Sorts t->sorted by piece: a Shell sort, since qsort has no context argument (a static one
+// would make concurrent loads race); O(n^1.5) compares at worst, fine for any vocabulary.
+static void sort_pieces(lci_tokenizer *t) {
+    for (int32_t gap = t->vocab / 2; gap > 0; gap /= 2)
+        for (int32_t i = gap; i < t->vocab; i++) {
+            const int32_t id = t->sorted[i];
+            int32_t j = i;
+            for (; j >= gap && strcmp(t->piece[t->sorted[j - gap]], t->piece[id]) > 0; j -= gap)
+                t->sorted[j] = t->sorted[j - gap];
+            t->sorted[j] = id;
+        }
 }
 
 // The token whose piece is s, or -1.
@@ -106,9 +113,7 @@ static lc_status parse(lci_tokenizer *t, const unsigned char *buf, size_t size, 
         off += (size_t)len;
         t->sorted[i] = i;
     }
-    sort_ctx = t;
-    qsort(t->sorted, (size_t)t->vocab, sizeof(int32_t), by_piece);
-    sort_ctx = NULL;
+    sort_pieces(t);
     for (int i = 0; i < 256; i++) {
         t->byte_text[2 * i] = (char)i;
         t->byte_text[2 * i + 1] = '\0';
