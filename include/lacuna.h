@@ -546,9 +546,13 @@ LC_API lc_status lc_model_encode(const lc_model *model, const char *text, int32_
 // BOS; "<0xNN>" byte tokens give that byte). Static for the model's life.
 LC_API lc_status lc_model_token_text(const lc_model *model, int32_t prev, int32_t token,
                                      const char **text);
-// Greedy decoding: feeds the n_prompt tokens (BOS first), then appends the argmax token until
-// `max_new` new tokens, EOS, or the context (512) is full. *n_out (<= n_prompt + max_new)
-// receives the total count in out (cap entries of room).
+// Greedy decoding: feeds the n_prompt tokens (BOS first; n_prompt <= 512) in one batch, then
+// appends the argmax token, one KV-cached step per token, until `max_new` new tokens, the end
+// of a story (EOS, or BOS, which separates llama2.c's training stories; not appended), cap
+// tokens in out, or the context (512 tokens, prompt included) is full. *n_out (<= n_prompt +
+// max_new) receives the total count in out (prompt first; out may be prompt itself). Allocates
+// nothing (buffers and KV cache are made at load) unless a replaced weight needs more product
+// scratch than any before it. A token outside the vocabulary is LC_ERR_ARG.
 LC_API lc_status lc_model_generate(lc_model *model, const int32_t *prompt, int64_t n_prompt,
                                    int64_t max_new, int32_t *out, int64_t cap, int64_t *n_out);
 

@@ -2,9 +2,9 @@
 # tool_test.sh TOOL SRC BUILD: runs the lacuna command on small cases: bench mm (every format
 # and layout, --mtx, n = 1, --cold, --isa, threads, --pattern powerlaw, --optimize), gen (the
 # matrix bench mm uses, deterministic), bench stream, report, convert round trips (mtx -> npy ->
-# mtx, gzip input); checks the JSON with ../shared/tools/check-bench-json, the peers tables of
-# scripts/bench_tables.py on lines made from it, and that bad options fail with one
-# "lacuna: ..." line.
+# mtx, gzip input), generate (greedy text, when ../shared/data is there); checks the JSON with
+# ../shared/tools/check-bench-json, the peers tables of scripts/bench_tables.py on lines made
+# from it, and that bad options fail with one "lacuna: ..." line.
 set -eu
 tool=$1 src=$2 build=$3
 check=$src/../shared/tools/check-bench-json
@@ -166,6 +166,23 @@ gzip -c "$data/olm1000.mtx" >"$work/o.mtx.gz"
 cv "$work/o.mtx.gz" "$work/f.npy"
 cmp -s "$work/a.npy" "$work/f.npy" || fail ".mtx.gz input differs"
 
+# ---- generate: greedy TinyStories text (when the shared data is there) ----
+nn=$src/../shared/data/nn
+if [ -d "$nn/stories260K" ]; then
+    "$tool" generate stories260k --tokens 40 --data "$nn" >"$work/gen.txt" || fail "generate"
+    head -n 1 "$work/gen.txt" | grep -q '^Once upon a time, there was a little girl named Lily\. She loved to play outside in the park\.' ||
+        fail "generate: greedy text from BOS is $(head -n 1 "$work/gen.txt")"
+    grep -q '^40 tokens generated in [0-9.]* s: [0-9]* tokens/s (1 thread' "$work/gen.txt" ||
+        fail "generate: no tokens/s line"
+    LACUNA_DATA=$nn "$tool" generate stories260k --prompt "The cat" --tokens 5 --threads 2 \
+        --format csr >"$work/gen2.txt" || fail "generate --prompt (LACUNA_DATA)"
+    head -n 1 "$work/gen2.txt" | grep -q '^The cat' || fail "generate: prompt not echoed"
+    grep -q '^5 tokens generated .*(2 threads, prompt 4 tokens)' "$work/gen2.txt" ||
+        fail "generate: --prompt/--threads line: $(tail -n 1 "$work/gen2.txt")"
+else
+    echo "tool_test: generate skipped ($nn/stories260K missing)"
+fi
+
 # ---- bad input: non-zero exit and exactly one "lacuna: " line on stderr ----
 bad() {
     if "$tool" "$@" >/dev/null 2>"$work/err"; then fail "accepted: $*"; fi
@@ -212,5 +229,12 @@ bad convert "$work/a.txt" "$work/b.npy"
 bad convert "$work/missing.mtx" "$work/x.npy"
 bad convert "$work/a.npy" "$work/x.mtx.gz"
 bad report --bogus
+bad generate
+bad generate --tokens 5
+bad generate llama-7b --data "$work"
+bad generate stories260k --data "$work/missing-dir"
+bad generate stories260k --tokens -1
+bad generate stories260k --format nope
+bad generate stories260k --bogus
 "$tool" help | grep -q 'bench mm' || fail "help does not list bench mm"
 echo "tool_test: ok"

@@ -35,6 +35,11 @@ static void usage(FILE *f) {
         "                 seed) as Matrix Market: --m --k --density --pattern --exponent --seed;\n"
         "                 OUT is a .mtx file, or a directory that receives NAME.mtx (NAME as\n"
         "                 in bench mm's \"matrix\" field); prints the path written\n"
+        "  generate stories260k  greedy text from the TinyStories Llama (BOS, then the prompt)\n"
+        "                 and the tokens/s of the generation alone: --prompt TEXT  --tokens N\n"
+        "                 (default 256; stops earlier at the end of a story or of the 512-token\n"
+        "                 context)  --threads T (default 1)  --data DIR (default $LACUNA_DATA,\n"
+        "                 else ../shared/data/nn from the current directory)\n"
         "  report         the sparsity-paradox table (CSR 4096 x 4096, 50..99%%, n = 256 and "
         "1)\n"
         "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"
@@ -73,6 +78,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "bench") == 0) return bench(argc, argv);
     if (strcmp(cmd, "convert") == 0) return tool_convert(argc, argv);
     if (strcmp(cmd, "gen") == 0) return tool_gen(argc, argv);
+    if (strcmp(cmd, "generate") == 0) return tool_generate(argc, argv);
     if (strcmp(cmd, "report") == 0) return tool_report(argc, argv);
     if (strcmp(cmd, "prune-eval") == 0) return tool_prune_eval(argc, argv);
     if (strcmp(cmd, "version") == 0) {

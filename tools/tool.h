@@ -168,11 +168,17 @@ void tool_dense_mm(lc_layout layout, int64_t m, int64_t k, int64_t n, const floa
 lc_status tool_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t nv, const float *x,
                          const float *y1, const float *y2, double *err1, double *err2);
 
+// ---- models (generate.c) ----
+// The data directory of the models: `given` (--data), else $LACUNA_DATA, else
+// ../shared/data/nn (relative to the current directory, i.e. run from the repository).
+const char *tool_data_dir(const char *given);
+
 // ---- subcommands ----
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
 int tool_bench_stream(int argc, char **argv); // bench_stream.c
 int tool_convert(int argc, char **argv);      // convert.c
 int tool_gen(int argc, char **argv);          // gen.c
+int tool_generate(int argc, char **argv);     // generate.c
 int tool_report(int argc, char **argv);       // report.c
 int tool_prune_eval(int argc, char **argv);   // prune_eval.c
 
