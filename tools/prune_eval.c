@@ -338,6 +338,11 @@ int tool_prune_eval(int argc, char **argv) {
                    "unstructured-rows:S, block<B>:S, block<BH>x<BW>:S, nm:N:M[:vV], rows:S)");
         return 2;
     }
+    if (o.finetune && strcmp(o.model, "mnist-mlp") != 0 && strcmp(o.model, "lenet5") != 0) {
+        tool_error("prune-eval: --finetune: only the MNIST models (mnist-mlp, lenet5) can be "
+                   "fine-tuned, on test images that are then not scored");
+        return 2;
+    }
     lc_prune_spec spec;
     lc_status st = lc_prune_spec_parse(o.pattern, &spec);
     if (st) return tool_lib_error("--pattern", st), 2;
