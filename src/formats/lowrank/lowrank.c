@@ -30,8 +30,8 @@ static void dense_part(void *vjob, int part) {
         const int mb = (int)(a->base.m - i0 < DENSE_ROWS ? a->base.m - i0 : DENSE_ROWS);
         float *o = j->out + i0 * j->ld;
         for (int q = 0; q < mb; q++) memset(o + q * j->ld, 0, (size_t)k * sizeof(float));
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mb, k, r, 1.0f, a->u + i0 * r, r,
-                    a->v, r, 0.0f, o, (int)j->ld);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mb, k, r, 1.0f, a->u + i0 * r, r, a->v,
+                    r, 0.0f, o, (int)j->ld);
     }
 }
 
@@ -120,8 +120,9 @@ lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r, c
     if ((st = lci_check_shape(who, m, k))) return st;
     const int64_t most = m < k ? (m > 1 ? m : 1) : (k > 1 ? k : 1);
     if (r < 1 || r > most)
-        return lci_error(LC_ERR_ARG, "%s: rank %lld is outside 1..%lld (max(1, min(M, K)) for "
-                                     "%lld×%lld)",
+        return lci_error(LC_ERR_ARG,
+                         "%s: rank %lld is outside 1..%lld (max(1, min(M, K)) for "
+                         "%lld×%lld)",
                          who, (long long)r, (long long)most, (long long)m, (long long)k);
     if ((!u && m > 0) || (!v && k > 0)) return lci_error(LC_ERR_ARG, "%s: NULL factor", who);
     lci_lowrank *a = NULL;

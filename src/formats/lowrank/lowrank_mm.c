@@ -13,8 +13,8 @@ enum { NB1 = 64, BLOCK_M = 256, BLOCK_N = 2048 };
 typedef struct lowrank_job {
     const lci_lowrank *a;
     const lci_mm_args *g;
-    float *t;      // cols: r×n (row stride n); rows: n×r (row stride r)
-    int64_t nb2;   // phase 2: column blocks
+    float *t;    // cols: r×n (row stride n); rows: n×r (row stride r)
+    int64_t nb2; // phase 2: column blocks
     int64_t blocks;
     int parts;
 } lowrank_job;
@@ -61,8 +61,8 @@ static void phase2_block(const lowrank_job *j, int64_t i0, int64_t j0) {
         const int incy = cols ? (int)g->ldy : 1;
         cblas_sgemv(CblasRowMajor, CblasNoTrans, mb, r, g->alpha, u, r, j->t, 1, g->beta, y, incy);
     } else if (cols) { // Y (mb×nb) = alpha·U·T[:, j0..] + beta·Y
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mb, nb, r, g->alpha, u, r,
-                    j->t + j0, (int)g->n, g->beta, y, (int)g->ldy);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mb, nb, r, g->alpha, u, r, j->t + j0,
+                    (int)g->n, g->beta, y, (int)g->ldy);
     } else { // Y (nb×mb) = alpha·Tᵀ[j0.., :]·Uᵀ + beta·Y
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, mb, r, g->alpha, j->t + j0 * r, r,
                     u, r, g->beta, y, (int)g->ldy);

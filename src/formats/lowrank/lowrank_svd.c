@@ -63,12 +63,12 @@ static lc_status project(lc_mat **out, const float *a, int64_t m, int64_t k, int
     if (!a && m > 0 && k > 0) return lci_error(LC_ERR_ARG, "%s: NULL array", who);
     const int64_t mn = m < k ? m : k, most = mn > 1 ? mn : 1;
     if (rank < 0 || rank > most)
-        return lci_error(LC_ERR_ARG, "%s: rank %lld is outside 0..%lld (0: chosen by rel_err)",
-                         who, (long long)rank, (long long)most);
+        return lci_error(LC_ERR_ARG, "%s: rank %lld is outside 0..%lld (0: chosen by rel_err)", who,
+                         (long long)rank, (long long)most);
     if (!(rel_err >= 0 && rel_err < 1) || (rank > 0 && rel_err > 0))
         return lci_error(LC_ERR_ARG,
-                         "%s: rel_err %g must be in [0, 1), and 0 when a rank (%lld) is given",
-                         who, rel_err, (long long)rank);
+                         "%s: rel_err %g must be in [0, 1), and 0 when a rank (%lld) is given", who,
+                         rel_err, (long long)rank);
     for (int64_t i = 0; i < m; i++)
         for (int64_t p = 0; p < k; p++)
             if (!isfinite(a[i * lda + p]))
@@ -83,8 +83,10 @@ static lc_status project(lc_mat **out, const float *a, int64_t m, int64_t k, int
         goto done;
     }
     // Row-major A (M×K) is the column-major K×M array Aᵀ. sgesdd gives Aᵀ = W·Σ·Zᵀ, so
-    // A = Z·Σ·Wᵀ: U = Z·Σ (row i of U is column i of Zᵀ, contiguous) and V = W (K×mn, column-major).
-    svd_job job = {.m = (lapack_int)k, .n = (lapack_int)m, .mn = (lapack_int)mn, .ld = (lapack_int)k};
+    // A = Z·Σ·Wᵀ: U = Z·Σ (row i of U is column i of Zᵀ, contiguous) and V = W (K×mn,
+    // column-major).
+    svd_job job = {
+        .m = (lapack_int)k, .n = (lapack_int)m, .mn = (lapack_int)mn, .ld = (lapack_int)k};
     int64_t mk, kmn, mmn;
     if (lci_mul_i64(m, k, &mk) || lci_mul_i64(k, mn, &kmn) || lci_mul_i64(m, mn, &mmn))
         return lci_error(LC_ERR_OVERFLOW, "%s: %lld×%lld overflows", who, (long long)m,
@@ -115,9 +117,8 @@ static lc_status project(lc_mat **out, const float *a, int64_t m, int64_t k, int
     // factors do not depend on the BLAS's thread count.
     lci_parallel_blas(1, svd_part, &job);
     if (job.info != 0) {
-        st = lci_error(job.info > 0 ? LC_ERR_NUMERIC : LC_ERR_ARG,
-                       "%s: sgesdd failed (info %d%s)", who, (int)job.info,
-                       job.info > 0 ? ": the SVD did not converge" : "");
+        st = lci_error(job.info > 0 ? LC_ERR_NUMERIC : LC_ERR_ARG, "%s: sgesdd failed (info %d%s)",
+                       who, (int)job.info, job.info > 0 ? ": the SVD did not converge" : "");
         goto fail;
     }
     const int64_t r = choose_rank(job.s, mn, m, k, rank, rel_err, &captured);
@@ -145,6 +146,6 @@ lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int64_t k,
 
 lc_status lci_lowrank_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
                                  const lc_mat_params *params) {
-    return project(out, a, m, k, lda, params ? params->rank : 0, params ? params->rel_err : 0,
-                   NULL, "lowrank projection");
+    return project(out, a, m, k, lda, params ? params->rank : 0, params ? params->rel_err : 0, NULL,
+                   "lowrank projection");
 }

@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for lacuna_objects.
+# This may be replaced when dependencies are built.
