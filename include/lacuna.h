@@ -104,12 +104,12 @@ typedef enum lc_format {
     LC_FORMAT_CSR,       // int64 row pointers, int32 column indices, float values
     LC_FORMAT_BSR,       // block sparse: dense bh×bw tiles with tile coordinates
     LC_FORMAT_NM,        // N:M structured sparsity along K, optionally shared by row groups
-    LC_FORMAT_LOWRANK,   // U·Vᵀ (not in this build yet)
+    LC_FORMAT_LOWRANK,   // U·Vᵀ with U M×r and V K×r (lc_mat_create_lowrank)
     LC_FORMAT_MONARCH,   // (not in this build yet)
     LC_FORMAT_BUTTERFLY, // (not in this build yet)
     LC_FORMAT_CIRCULANT, // (not in this build yet)
     LC_FORMAT_TOEPLITZ,  // (not in this build yet)
-    LC_FORMAT_SUM,       // (not in this build yet)
+    LC_FORMAT_SUM,       // B + C of two operators of any formats (lc_mat_create_sum)
     LC_FORMAT_COUNT
 } lc_format;
 
@@ -165,6 +165,13 @@ typedef struct lc_mat_params {
     // entries kept are those of largest magnitude in each group (for nm_rows > 1, of largest
     // summed magnitude over the rows of the row group); ties go to the lower column.
     int32_t nm_n, nm_m, nm_rows;
+    // LC_FORMAT_LOWRANK (a projection by truncated SVD, see lc_lowrank_project; other formats
+    // are converted through a dense M×K copy): rank > 0 keeps that rank; rank = 0 with rel_err
+    // in (0, 1) keeps the smallest rank whose relative Frobenius error is <= rel_err; both 0
+    // (the default) keep the numerical rank, which reproduces A up to rounding. A lowrank
+    // source converted to lowrank with rank 0 or its own rank (rel_err 0) is copied exactly.
+    int32_t rank;
+    double rel_err;
 } lc_mat_params;
 
 // A block sparse (BSR) matrix of bh×bw tiles. Block row I (of ceil(M/bh)) holds the tiles
@@ -202,6 +209,44 @@ typedef enum lc_nm_mode {
 // (G = ceil(K/M)). Invalid N, M as for lc_mat_create_nm.
 LC_API lc_status lc_nm_check(const float *a, int64_t m, int64_t k, int64_t lda, int32_t nm_n,
                              int32_t nm_m, lc_nm_mode mode, int64_t *violation);
+
+// A low-rank matrix A = U·Vᵀ, copied from U (M×r, row-major, row stride r) and V (K×r,
+// row-major, row stride r: row p of V holds the r coefficients of column p of A). The rank r
+// must be in 1 .. max(1, min(M, K)) (LC_ERR_ARG otherwise; an empty matrix still has r >= 1);
+// U or V NULL while it has entries is LC_ERR_ARG. Values are not checked (NaN and Inf are
+// multiplied as IEEE says). A product computes T = Vᵀ·X (r×n, in the workspace) and then
+// alpha·U·T + beta·Y, so it costs 2·r·(M+K) flops per vector; the result is within
+// (K + r + 2)·eps·(|alpha|·|U|·(|V|ᵀ·|X|) + |beta|·|Y|) of the exact value, elementwise in the
+// factors (not in the entries of U·Vᵀ, which may cancel: see docs/design.md).
+LC_API lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r,
+                                       const float *u, const float *v);
+
+// Projects the row-major M×K array `a` (row stride lda >= max(1, K)) onto low rank by a
+// truncated SVD (LAPACK sgesdd, computed in float; the singular values go into U):
+//   rank > 0:                       that rank (at most max(1, min(M, K)));
+//   rank = 0, rel_err in (0, 1):    the smallest rank r with ‖A − A_r‖_F <= rel_err·‖A‖_F;
+//   rank = 0, rel_err = 0:          the numerical rank (singular values above
+//                                   max(M, K)·eps·σ_1; at least 1).
+// energy (may be NULL) receives the captured fraction Σ_{i<=r} σ_i² / Σ σ_i² (1 for a zero
+// matrix). A NaN or Inf in `a`, rank < 0, rank > max(1, min(M, K)), or rel_err outside [0, 1)
+// or given with rank > 0 is LC_ERR_ARG naming it; LC_ERR_NUMERIC when the SVD does not
+// converge. Allocates a copy of A and the SVD's factors and workspace (about
+// (M·K + 2·min(M,K)² + max(M,K)·min(M,K)) floats) through the library allocator. The result
+// does not depend on any thread count (the SVD runs on one BLAS thread).
+LC_API lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int64_t k,
+                                    int64_t lda, int64_t rank, double rel_err, double *energy);
+
+// The sum A = B + C of two operators of the same shape and any formats (sparse + low-rank as in
+// robust PCA or Scatterbrain, a weight plus a LoRA update W + U·Vᵀ), applied without forming the
+// sum: Y = alpha·B·X + beta·Y, then Y += alpha·C·X. B and C are deep-copied (each in its own
+// format and structure; the caller keeps and frees its own, and an lc_mat_optimize layout is
+// not copied: optimise the sum instead). A shape mismatch or NULL operand is LC_ERR_ARG. Stored
+// entries are those of B plus those of C (lc_mat_info sums the costs); to_dense and every
+// conversion from a sum materialise B + C (each entry rounded once). A sum is never a
+// conversion target except from a sum (a copy): lc_mat_convert to LC_FORMAT_SUM is
+// LC_ERR_UNSUPPORTED otherwise. Each result is within the bounds of B's and C's products added,
+// plus one rounding of the final addition.
+LC_API lc_status lc_mat_create_sum(lc_mat **out, const lc_mat *b, const lc_mat *c);
 
 // Builds an lc_mat of `format` from the row-major M×K array `a` (row stride lda >= max(1, K)).
 // params may be NULL (every nonzero kept). For LC_FORMAT_DENSE every entry is kept when

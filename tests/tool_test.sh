@@ -63,7 +63,13 @@ sm --format bsr --block 4x8 --density 0.25 --m 100 --k 90 --n 1 --layout rows
 sm --format nm --nm 2:4 --m 256 --k 256 --n 64 --optimize
 sm --format nm --nm 1:4 --nm-rows 4 --m 130 --k 300 --n 1
 sm --format nm --m 64 --k 64 --n 3 --isa generic
-[ "$(grep -c '"op":"mm"' "$s")" -eq 5 ] || fail "expected 5 structured lines"
+sm --format lowrank --rank 4 --m 64 --k 50 --n 5 --optimize
+sm --format sum --rank 2 --density 0.1 --m 64 --k 50 --n 1 --layout rows
+[ "$(grep -c '"op":"mm"' "$s")" -eq 7 ] || fail "expected 7 structured lines"
+# Low rank 4 of 64×50: 4·(64 + 50) stored; theoretical speedup 64·50 / (4·114).
+grep -q '"matrix":"lowrank4-64x50-s1".*"nnz":456,.*"theoretical_speedup":7.01754,' "$s" ||
+    fail "lowrank name, count or theoretical speedup"
+grep -q '"format":"sum","params":{"rank":2,' "$s" || fail "sum params not reported"
 grep -q '"matrix":"bsr16x16-256x256-d0.5-s1"' "$s" || fail "bsr matrix name"
 grep -q '"block_rows":4,"block_cols":8' "$s" || fail "bsr tile shape not reported"
 # Half the 16×16 tiles of 256²: 128 tiles of 256 entries.

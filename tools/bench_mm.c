@@ -32,6 +32,8 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
         tool_json_int(&j, "nm_n", sp.nm_n ? sp.nm_n : nm_m / 2);
         tool_json_int(&j, "nm_m", nm_m);
         tool_json_int(&j, "nm_rows", sp.nm_rows ? sp.nm_rows : 1);
+    } else if (in->format == LC_FORMAT_LOWRANK || in->format == LC_FORMAT_SUM) {
+        tool_json_int(&j, "rank", sp.rank);
     }
     if (o->mtx) {
         tool_json_str(&j, "mtx", o->mtx);
@@ -139,7 +141,7 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
         if (tool_args_is(&a, "--format")) {
             if (!(s = tool_args_value(&a))) return false;
             if (lc_format_parse(s, &o->format)) {
-                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, ...)", s);
+                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, sum)", s);
                 return false;
             }
             o->rnd.format = o->format; // bsr and nm matrices are generated in their format

@@ -95,6 +95,11 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_
         return lci_kernel_name(n == 1 ? LCI_KERNEL_NM_MV : LCI_KERNEL_NM_MM);
     case LC_FORMAT_COO:
         return "lci_coo_mm_ref";
+    case LC_FORMAT_LOWRANK:
+        if (lc_isa_get() == LC_ISA_GENERIC) return "lci_lowrank_mm_ref";
+        return n == 1 ? "cblas_sgemv x2" : "cblas_sgemm x2";
+    case LC_FORMAT_SUM:
+        return "sum (csr + lowrank kernels)";
     case LC_FORMAT_DENSE:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_dense_mm_ref";
         return n == 1 ? "cblas_sgemv" : "cblas_sgemm";
@@ -245,7 +250,10 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     // Error of both results against the reference, on every vector when affordable.
     struct lc_mat_info si;
     lc_mat_info(src, &si);
-    int64_t nv = si.stored > 0 ? REF_BUDGET / si.stored : n;
+    // The reference reads the CSR view: M·K entries for the formats that materialise one.
+    const bool full = si.format == LC_FORMAT_LOWRANK || si.format == LC_FORMAT_SUM;
+    const int64_t view = full ? m * k : si.stored;
+    int64_t nv = view > 0 ? REF_BUDGET / view : n;
     r->err_vectors = nv < 1 ? 1 : nv > n ? n : nv;
     r->dense_max_rel_err = NAN;
     if ((st = tool_ref_error(src, o->layout, n, r->err_vectors, x, y, r->has_dense ? yd : NULL,

@@ -6,6 +6,7 @@
 #include "formats/bsr/bsr.h"
 #include "formats/nm/nm.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -27,7 +28,38 @@ lc_mat_params tool_random_params(const tool_random_spec *s) {
                            .block_cols = s->block_cols,
                            .nm_n = s->nm_n,
                            .nm_m = s->nm_m,
-                           .nm_rows = s->nm_rows};
+                           .nm_rows = s->nm_rows,
+                           .rank = s->rank ? s->rank : 32};
+}
+
+// A random rank-r matrix: U and V uniform in [-1, 1)/sqrt(r) from the seed's stream.
+static lc_status random_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r, uint64_t seed) {
+    float *u = NULL, *v = NULL;
+    lc_status st;
+    if (!(st = lci_alloc_array((void **)&u, (size_t)(m * r), sizeof(float), "U")) &&
+        !(st = lci_alloc_array((void **)&v, (size_t)(k * r), sizeof(float), "V"))) {
+        lci_rng rng;
+        lci_rng_seed(&rng, seed);
+        const float scale = 1.0f / sqrtf((float)r);
+        for (int64_t i = 0; i < m * r; i++) u[i] = lci_rng_float(&rng) * scale;
+        for (int64_t i = 0; i < k * r; i++) v[i] = lci_rng_float(&rng) * scale;
+        st = lc_mat_create_lowrank(out, m, k, r, u, v);
+    }
+    lci_free(u);
+    lci_free(v);
+    return st;
+}
+
+// A uniform CSR at the spec's density plus a lowrank of its rank (the LoRA / Scatterbrain case).
+static lc_status random_sum(lc_mat **out, const tool_random_spec *s, int64_t r) {
+    lc_mat *b = NULL, *c = NULL;
+    lc_status st;
+    if (!(st = lci_random_csr(&b, s->m, s->k, s->density, s->seed)) &&
+        !(st = random_lowrank(&c, s->m, s->k, r, s->seed + 1)))
+        st = lc_mat_create_sum(out, b, c);
+    lc_mat_free(b);
+    lc_mat_free(c);
+    return st;
 }
 
 // The structure with its defaults filled in (as lc_mat_params documents them).
@@ -46,6 +78,9 @@ lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
     if (s->format == LC_FORMAT_BSR)
         return lci_bsr_random(out, s->m, s->k, bh, bw, s->density, s->seed);
     if (s->format == LC_FORMAT_NM) return lci_nm_random(out, s->m, s->k, n, m, v, s->seed);
+    const int64_t r = s->rank ? s->rank : 32;
+    if (s->format == LC_FORMAT_LOWRANK) return random_lowrank(out, s->m, s->k, r, s->seed);
+    if (s->format == LC_FORMAT_SUM) return random_sum(out, s, r);
     if (s->pattern == TOOL_PATTERN_POWERLAW)
         return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
     return lci_random_csr(out, s->m, s->k, s->density, s->seed);
@@ -62,6 +97,17 @@ void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
     if (s->format == LC_FORMAT_NM) {
         snprintf(buf, size, "nm%d:%dv%d-%lldx%lld-s%llu", n, m, v, (long long)s->m, (long long)s->k,
                  (unsigned long long)s->seed);
+        return;
+    }
+    const int r = s->rank ? s->rank : 32;
+    if (s->format == LC_FORMAT_LOWRANK) {
+        snprintf(buf, size, "lowrank%d-%lldx%lld-s%llu", r, (long long)s->m, (long long)s->k,
+                 (unsigned long long)s->seed);
+        return;
+    }
+    if (s->format == LC_FORMAT_SUM) {
+        snprintf(buf, size, "sum-csr-d%g-lowrank%d-%lldx%lld-s%llu", s->density, r,
+                 (long long)s->m, (long long)s->k, (unsigned long long)s->seed);
         return;
     }
     char law[32] = "";
@@ -91,7 +137,8 @@ void tool_random_defaults(tool_random_spec *s) {
 bool tool_random_is(const tool_args *a) {
     return tool_args_is(a, "--density") || tool_args_is(a, "--m") || tool_args_is(a, "--k") ||
            tool_args_is(a, "--pattern") || tool_args_is(a, "--exponent") ||
-           tool_args_is(a, "--block") || tool_args_is(a, "--nm") || tool_args_is(a, "--nm-rows");
+           tool_args_is(a, "--block") || tool_args_is(a, "--nm") || tool_args_is(a, "--nm-rows") ||
+           tool_args_is(a, "--rank");
 }
 
 // "16" or "16x8" into bh, bw (1..256).
@@ -143,6 +190,9 @@ bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *ex
     } else if (tool_args_is(a, "--nm-rows")) {
         if (!tool_args_int(a, 1, 1 << 20, &i)) return false;
         s->nm_rows = (int32_t)i;
+    } else if (tool_args_is(a, "--rank")) {
+        if (!tool_args_int(a, 1, INT32_MAX, &i)) return false;
+        s->rank = (int32_t)i;
     } else if (tool_args_is(a, "--exponent")) {
         if (!tool_args_double(a, &s->exponent)) return false;
         if (!(s->exponent >= 0 && s->exponent <= LCI_POWERLAW_MAX_EXPONENT)) {

@@ -93,12 +93,16 @@ typedef struct tool_random_spec {
     // generated in that format directly (lci_bsr_random, lci_nm_random).
     lc_format format;
     int32_t block_rows, block_cols, nm_n, nm_m, nm_rows;
+    // --rank R (lowrank, sum; default 32): a random lowrank matrix has U and V uniform in
+    // [-1, 1)/sqrt(R); a random sum is a uniform CSR at --density plus such a lowrank (the
+    // LoRA / Scatterbrain case).
+    int32_t rank;
 } tool_random_spec;
 
 // Defaults: uniform, 4096×4096, density 0.1, exponent LCI_POWERLAW_EXPONENT, seed 1.
 void tool_random_defaults(tool_random_spec *s);
 // True when the current option is one of the spec's: --density, --m, --k, --pattern, --exponent,
-// --block, --nm, --nm-rows.
+// --block, --nm, --nm-rows, --rank.
 bool tool_random_is(const tool_args *a);
 // Reads one of those options (tool_random_is): false, after an error line, when its value is
 // bad; sets *given, and *exponent_given for --exponent.

@@ -29,7 +29,8 @@ lc_status lc_format_parse(const char *name, lc_format *format) {
 int lc_format_supports(lc_format format, lc_layout layout) {
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
     return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
-           format == LC_FORMAT_BSR || format == LC_FORMAT_NM;
+           format == LC_FORMAT_BSR || format == LC_FORMAT_NM || format == LC_FORMAT_LOWRANK ||
+           format == LC_FORMAT_SUM;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
@@ -84,9 +85,16 @@ lc_status lc_mat_to_dense(const lc_mat *a, float *out, int64_t ld) {
                          (long long)a->k);
     if (a->m > 0 && a->k > 0) {
         if (!out) return lci_error(LC_ERR_ARG, "lc_mat_to_dense: NULL output");
-        a->vt->to_dense(a, out, ld);
+        lc_status st = lci_mat_to_dense(a, out, ld);
+        if (st) return st;
     }
     lci_error_clear();
+    return LC_OK;
+}
+
+lc_status lci_mat_to_dense(const lc_mat *a, float *out, int64_t ld) {
+    if (a->vt->to_dense_alloc) return a->vt->to_dense_alloc(a, out, ld);
+    a->vt->to_dense(a, out, ld);
     return LC_OK;
 }
 
@@ -176,7 +184,42 @@ static lc_status check_params(const char *who, const lc_mat_params *params) {
                          "%s: N:M = %d:%d with %d rows per group is invalid (need "
                          "0 < N < M <= 16, rows >= 1; 0: default)",
                          who, params->nm_n, params->nm_m, params->nm_rows);
+    if (params->rank < 0 || !(params->rel_err >= 0 && params->rel_err < 1) ||
+        (params->rank > 0 && params->rel_err > 0))
+        return lci_error(LC_ERR_ARG,
+                         "%s: lowrank rank %d with rel_err %g is invalid (rank >= 0, rel_err in "
+                         "[0, 1), not both set)",
+                         who, params->rank, params->rel_err);
     return LC_OK;
+}
+
+// To low rank: an exact copy of a lowrank source when params keep its rank, else the
+// projection of a dense copy (pruned first when density > 0).
+static lc_status convert_lowrank(lc_mat **out, const lc_mat *a, const lc_mat_params *params) {
+    const lc_mat_params p = params ? *params : (lc_mat_params){0};
+    if (a->vt->format == LC_FORMAT_LOWRANK && p.density == 0 && p.rel_err == 0) {
+        struct lc_mat_info info;
+        lc_mat_info(a, &info);
+        if (p.rank == 0 || (a->m + a->k > 0 && p.rank == info.stored / (a->m + a->k)))
+            return lci_lowrank_copy(out, a);
+    }
+    lc_status st;
+    lc_mat *pruned = NULL;
+    if (p.density > 0) {
+        lc_mat_params dp = {.density = p.density};
+        if ((st = lc_mat_convert(&pruned, a, LC_FORMAT_DENSE, &dp))) return st;
+        a = pruned;
+    }
+    float *d = NULL;
+    const int64_t ld = a->k > 1 ? a->k : 1;
+    if (!(st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float),
+                               "dense copy for the lowrank projection"))) {
+        if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld)))
+            st = lci_lowrank_from_dense(out, d, a->m, a->k, ld, &p);
+        lci_free(d);
+    }
+    lc_mat_free(pruned);
+    return st;
 }
 
 lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
@@ -188,6 +231,23 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
     if (!lc_format_supports(format, LC_LAYOUT_COLS))
         return lci_error(LC_ERR_UNSUPPORTED, "lc_mat_convert: format %s is not available",
                          lc_format_name(format));
+    if (format == LC_FORMAT_SUM) {
+        // A sum has no meaning as the image of one matrix, except a copy of a sum.
+        if (a->vt->format != LC_FORMAT_SUM || density > 0)
+            return lci_error(LC_ERR_UNSUPPORTED,
+                             "lc_mat_convert: nothing converts to a sum (build one with "
+                             "lc_mat_create_sum); a sum converts to itself only without pruning");
+        if ((st = lci_sum_copy(out, a))) return st;
+        lci_error_clear();
+        return LC_OK;
+    }
+    if (format == LC_FORMAT_LOWRANK) {
+        lc_mat *res = NULL;
+        if ((st = convert_lowrank(&res, a, params))) return st;
+        *out = res;
+        lci_error_clear();
+        return LC_OK;
+    }
     if (format == LC_FORMAT_DENSE && density == 0) {
         // Lossless to dense: copy every entry (signs of zeros included) directly.
         lc_mat *res = NULL;

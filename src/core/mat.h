@@ -41,7 +41,8 @@ typedef struct lci_vtable {
     lc_status (*mm)(const lc_mat *a, const lci_mm_args *args);
     // Scratch bytes mm needs; SIZE_MAX when the size overflows.
     size_t (*workspace)(const lc_mat *a, lc_layout layout, int64_t n);
-    // Dense row-major copy into out (ld >= k); never fails.
+    // Dense row-major copy into out (ld >= k); never fails. NULL for a format whose copy needs
+    // scratch memory (a sum): it has to_dense_alloc instead. Callers use lci_mat_to_dense.
     void (*to_dense)(const lc_mat *a, float *out, int64_t ld);
     // Fills everything but format, m, k (set by the caller).
     void (*info)(const lc_mat *a, struct lc_mat_info *info);
@@ -53,6 +54,8 @@ typedef struct lci_vtable {
     // Repacks for about n_hint vectors (n_hint >= 1); on failure the matrix is unchanged.
     // NULL when the format has nothing to repack.
     lc_status (*optimize)(lc_mat *a, int64_t n_hint);
+    // The dense copy of a format that needs scratch memory for it (NULL for the others).
+    lc_status (*to_dense_alloc)(const lc_mat *a, float *out, int64_t ld);
 } lci_vtable;
 
 // Every format's struct starts with this header.
@@ -60,6 +63,14 @@ struct lc_mat {
     const lci_vtable *vt;
     int64_t m, k;
 };
+
+// Dense row-major copy of A into out (ld >= max(1, k)) through to_dense or to_dense_alloc; may
+// fail only for formats that allocate (LC_ERR_NOMEM).
+lc_status lci_mat_to_dense(const lc_mat *a, float *out, int64_t ld);
+
+// An exact copy of A in its own format and structure (BSR tiles, N:M pattern, factors, the
+// operands of a sum); an lc_mat_optimize layout is not copied.
+lc_status lci_mat_copy(lc_mat **out, const lc_mat *a);
 
 // Validates a shape for a constructor (0 <= m, k <= INT32_MAX); message names `who`.
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k);
@@ -81,6 +92,13 @@ lc_status lci_nm_from_csr(lc_mat **out, const lci_csr_view *v, const lc_mat_para
 // column p. score[p] < 0 marks a column stored in no row (below any stored zero); NaN ranks
 // above everything; ties go to the lower column.
 uint32_t lci_nm_select(const double *score, int32_t w, int32_t n);
+// Low rank (src/formats/lowrank): the projection of a dense M×K array (lda) by params' rank and
+// rel_err (lc_mat_params), and an exact copy of a lowrank matrix.
+lc_status lci_lowrank_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
+                                 const lc_mat_params *params);
+lc_status lci_lowrank_copy(lc_mat **out, const lc_mat *a);
+// Sum (src/formats/sum): an exact copy of a sum (its operands copied by lci_mat_copy).
+lc_status lci_sum_copy(lc_mat **out, const lc_mat *a);
 
 // A dense copy of any matrix (every entry, -0 included), without a CSR detour.
 lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a);

@@ -196,7 +196,10 @@ lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a) {
     lci_dense *d = NULL;
     lc_status st = dense_alloc(&d, a->m, a->k);
     if (st) return st;
-    if (a->m > 0 && a->k > 0) a->vt->to_dense(a, d->a, d->lda);
+    if (a->m > 0 && a->k > 0 && (st = lci_mat_to_dense(a, d->a, d->lda))) {
+        dense_destroy(&d->base);
+        return st;
+    }
     *out = &d->base;
     return LC_OK;
 }

@@ -1,0 +1,35 @@
+# CMake package for lacuna: find_package(lacuna) gives lacuna::lacuna (shared) and
+# lacuna::lacuna_static (static; brings LAPACKE, OpenBLAS, zlib and OpenMP along).
+
+####### Expanded from @PACKAGE_INIT@ by configure_package_config_file() #######
+####### Any changes to this file will be overwritten by the next CMake run ####
+####### The input file was lacunaConfig.cmake.in                            ########
+
+get_filename_component(PACKAGE_PREFIX_DIR "${CMAKE_CURRENT_LIST_DIR}/../../../" ABSOLUTE)
+
+macro(set_and_check _var _file)
+  set(${_var} "${_file}")
+  if(NOT EXISTS "${_file}")
+    message(FATAL_ERROR "File or directory ${_file} referenced by variable ${_var} does not exist !")
+  endif()
+endmacro()
+
+macro(check_required_components _NAME)
+  foreach(comp ${${_NAME}_FIND_COMPONENTS})
+    if(NOT ${_NAME}_${comp}_FOUND)
+      if(${_NAME}_FIND_REQUIRED_${comp})
+        set(${_NAME}_FOUND FALSE)
+      endif()
+    endif()
+  endforeach()
+endmacro()
+
+####################################################################################
+include(CMakeFindDependencyMacro)
+find_dependency(PkgConfig)
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+pkg_check_modules(LAPACKE REQUIRED IMPORTED_TARGET lapacke)
+find_dependency(ZLIB)
+find_dependency(OpenMP COMPONENTS C)
+include("${CMAKE_CURRENT_LIST_DIR}/lacunaTargets.cmake")
+check_required_components(lacuna)

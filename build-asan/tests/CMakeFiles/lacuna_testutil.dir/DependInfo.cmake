@@ -1,0 +1,22 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/wt-lowrank/tests/common/bsr_raw.c" "tests/CMakeFiles/lacuna_testutil.dir/common/bsr_raw.c.o" "gcc" "tests/CMakeFiles/lacuna_testutil.dir/common/bsr_raw.c.o.d"
+  "/work/wt-lowrank/tests/common/nm_cases.c" "tests/CMakeFiles/lacuna_testutil.dir/common/nm_cases.c.o" "gcc" "tests/CMakeFiles/lacuna_testutil.dir/common/nm_cases.c.o.d"
+  "/work/wt-lowrank/tests/common/testutil.c" "tests/CMakeFiles/lacuna_testutil.dir/common/testutil.c.o" "gcc" "tests/CMakeFiles/lacuna_testutil.dir/common/testutil.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/wt-lowrank/build-asan/CMakeFiles/lacuna_static.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")
