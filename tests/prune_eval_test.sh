@@ -63,6 +63,17 @@ plain=$(pe mnist-mlp --pattern unstructured:0.95 | field pruned)
 echo "prune_eval_test: 95% unstructured: $plain on all images, $(echo "$out" | field pruned)" \
     "fine-tuned on held-out images"
 
+# ---- generate --pattern: the pruned model generates (its text differs from the dense one's) ----
+dense_text=$("$tool" generate stories260k --data "$data" --tokens 20 | head -n 1)
+pruned_text=$("$tool" generate stories260k --data "$data" --tokens 20 --pattern nm:2:4 |
+    head -n 1) || fail "generate --pattern"
+[ -n "$pruned_text" ] || fail "generate --pattern printed no text"
+[ "$dense_text" != "$pruned_text" ] || fail "generate --pattern did not change the model"
+if "$tool" generate stories260k --data "$data" --pattern nm:5:4 2>"$work/err"; then
+    fail "generate accepted nm:5:4"
+fi
+grep -q "^lacuna: generate: --pattern" "$work/err" || fail "generate bad pattern: $(cat "$work/err")"
+
 # ---- bad input: a status line naming the problem, never a crash ----
 bad() {
     want=$1

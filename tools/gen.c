@@ -106,8 +106,8 @@ void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
         return;
     }
     if (s->format == LC_FORMAT_SUM) {
-        snprintf(buf, size, "sum-csr-d%g-lowrank%d-%lldx%lld-s%llu", s->density, r,
-                 (long long)s->m, (long long)s->k, (unsigned long long)s->seed);
+        snprintf(buf, size, "sum-csr-d%g-lowrank%d-%lldx%lld-s%llu", s->density, r, (long long)s->m,
+                 (long long)s->k, (unsigned long long)s->seed);
         return;
     }
     char law[32] = "";

@@ -1,6 +1,6 @@
-// generate.c: `lacuna generate stories260k [--prompt TEXT] [--tokens N] [--threads T]
-// [--data DIR]`: greedy text from the TinyStories Llama (BOS, then the prompt), then one line
-// with the tokens generated and their rate (lc_model_generate timed alone).
+// generate.c: `lacuna generate stories260k [--prompt TEXT] [--tokens N] [--pattern P |
+// --format F] [--threads T] [--data DIR]`: greedy text from the TinyStories Llama (BOS, then the
+// prompt), then one line with the tokens generated and their rate (lc_model_generate timed alone).
 #include "tool.h"
 
 #include <ctype.h>
@@ -31,6 +31,31 @@ static lc_status convert_weights(lc_model *model, lc_format format) {
     return LC_OK;
 }
 
+// Prunes every weight layer but the token embedding (for rows: and but the output layer), as
+// prune-eval's "all" does, each matrix to `spec` by magnitude in the format it implies.
+static lc_status prune_weights(lc_model *model, const lc_prune_spec *spec) {
+    for (int64_t i = 0; i < lc_model_layer_count(model); i++) {
+        lc_model_layer info;
+        lc_status st = lc_model_layer_info(model, i, &info);
+        if (st) return st;
+        if (info.is_embedding || (spec->pattern == LC_PRUNE_ROWS && info.is_output)) continue;
+        int32_t *kept = malloc((size_t)(info.rows > 0 ? info.rows : 1) * sizeof *kept);
+        if (!kept) return LC_ERR_NOMEM;
+        for (int64_t j = 0; !st && j < info.count; j++) {
+            const float *w;
+            lc_mat *m = NULL;
+            if (!(st = lc_model_weight(model, i, j, &w)) &&
+                !(st = lc_prune_to_mat(&m, w, info.rows, info.cols, info.cols > 0 ? info.cols : 1,
+                                       spec, kept)))
+                st = lc_model_set_weight(model, i, j, m,
+                                         spec->pattern == LC_PRUNE_ROWS ? kept : NULL);
+        }
+        free(kept);
+        if (st) return st;
+    }
+    return LC_OK;
+}
+
 // Prints a token's text; raw byte tokens that are control characters (not white space) are
 // skipped, as llama2.c does, but bytes of UTF-8 characters are kept so they reassemble.
 static void print_piece(const char *p) {
@@ -44,7 +69,7 @@ int tool_generate(int argc, char **argv) {
         tool_error("generate: which model? (stories260k)");
         return 2;
     }
-    const char *name = argv[2], *prompt = "", *data = NULL;
+    const char *name = argv[2], *prompt = "", *data = NULL, *pattern = NULL;
     lc_format format = LC_FORMAT_DENSE;
     int64_t tokens = 256, threads = 1;
     tool_args a;
@@ -54,6 +79,8 @@ int tool_generate(int argc, char **argv) {
             if (!(prompt = tool_args_value(&a))) return 2;
         } else if (tool_args_is(&a, "--data")) {
             if (!(data = tool_args_value(&a))) return 2;
+        } else if (tool_args_is(&a, "--pattern")) {
+            if (!(pattern = tool_args_value(&a))) return 2;
         } else if (tool_args_is(&a, "--format")) {
             const char *v = tool_args_value(&a);
             if (!v) return 2;
@@ -69,11 +96,26 @@ int tool_generate(int argc, char **argv) {
             return tool_args_unknown(&a, "generate");
         }
     }
+    lc_prune_spec spec;
+    lc_status st;
+    if (pattern && (st = lc_prune_spec_parse(pattern, &spec))) {
+        tool_lib_error("generate: --pattern", st);
+        return 2;
+    }
+    if (pattern && format != LC_FORMAT_DENSE) {
+        tool_error("generate: --pattern and --format exclude each other (a pattern implies its "
+                   "format)");
+        return 2;
+    }
     char blas[128];
     if (!tool_threads_apply((int)threads, blas, sizeof blas)) return 2;
     lc_model *model = NULL;
-    lc_status st = lc_model_load(&model, name, tool_data_dir(data));
+    st = lc_model_load(&model, name, tool_data_dir(data));
     if (st) return tool_lib_error("generate", st);
+    if (pattern && (st = prune_weights(model, &spec))) {
+        lc_model_free(model);
+        return tool_lib_error("generate: pruning the weights", st);
+    }
     if (format != LC_FORMAT_DENSE && (st = convert_weights(model, format))) {
         lc_model_free(model);
         return tool_lib_error("generate: converting the weights", st);

@@ -38,11 +38,6 @@ static float tune_lr(const char *model) {
     return strcmp(model, "lenet5") == 0 ? TUNE_LR_LENET : TUNE_LR_MLP;
 }
 
-static const char *default_data_dir(void) {
-    const char *env = getenv("LACUNA_DATA");
-    return env && *env ? env : "../shared/data/nn";
-}
-
 // The layers chosen by `list` ("all" or comma-separated names): sel[i] = 1 when layer i is
 // pruned. "all" is every weight layer but the token embedding, and for row pruning also not the
 // output layer (its rows are the classes).
@@ -303,7 +298,7 @@ int tool_prune_eval(int argc, char **argv) {
     }
     eval_opts o = {.model = argv[2],
                    .layers = "all",
-                   .data = default_data_dir(),
+                   .data = tool_data_dir(NULL),
                    .threads = tool_cpu_count(),
                    .reps = 1};
     tool_args a;
