@@ -37,6 +37,11 @@ out=$(pe mnist-mlp --pattern rows:0.5) || fail "rows"
 [ "$(echo "$out" | field layers)" = fc1.weight ] || fail "rows layers: $out"
 [ "$(echo "$out" | field params_kept)" = $((250 * 784 + 10 * 250)) ] || fail "rows kept: $out"
 [ "$(echo "$out" | field bytes)" = $(((250 * 784 + 10 * 250) * 4)) ] || fail "rows bytes: $out"
+# LeNet's chain: each layer keeps half its channels and loses the inputs of its producer's
+# removed ones: c1 3·25, c3 8·(3·25), c5 60·(8·25), f6 42·60, f7 10·42.
+out=$(pe lenet5 --pattern rows:0.5) || fail "lenet5 rows"
+[ "$(echo "$out" | field params_kept)" = $((75 + 600 + 12000 + 2520 + 420)) ] ||
+    fail "lenet5 rows kept: $out"
 # 2:4 keeps half of every layer but c1's K = 25, whose last group of one column keeps it:
 # c3's K = 150 ends in a group of 2, which keeps both: 30754 of LeNet's 61470 weights
 # (6·13 + 16·76 + 120·200 + 84·60 + 10·42).

@@ -34,7 +34,8 @@ static lc_status convert_weights(lc_model *model, lc_format format) {
 // Prunes every weight layer but the token embedding (for rows: and but the output layer), as
 // prune-eval's "all" does, each matrix to `spec` by magnitude in the format it implies.
 static lc_status prune_weights(lc_model *model, const lc_prune_spec *spec) {
-    for (int64_t i = 0; i < lc_model_layer_count(model); i++) {
+    // Last layer first, as prune-eval: a row-pruned producer narrows its consumer in place.
+    for (int64_t i = lc_model_layer_count(model) - 1; i >= 0; i--) {
         lc_model_layer info;
         lc_status st = lc_model_layer_info(model, i, &info);
         if (st) return st;

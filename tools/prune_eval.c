@@ -189,7 +189,9 @@ static int run(const eval_opts *o, const lc_prune_spec *spec, eval_result *r) {
         rc = tool_lib_error("fine-tuning", st);
         goto done;
     }
-    for (int64_t i = 0; i < n; i++) {
+    // Installed last layer first: a row-pruned layer drops its consumer's input columns, so the
+    // consumer (built from the full weight) must be in place before its producer shrinks it.
+    for (int64_t i = n - 1; i >= 0; i--) {
         if (!sel[i]) continue;
         lc_model_layer info;
         lc_model_layer_info(model, i, &info);
