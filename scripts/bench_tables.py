@@ -40,7 +40,8 @@ def load(paths):
                     obj = json.loads(line)
                 except ValueError as ex:
                     sys.exit(f"{path}:{num}: not JSON ({ex})")
-                if str(obj.get("schema", "")).startswith(("lacuna-bench/", "lacuna-prune-eval/")):
+                if str(obj.get("schema", "")).startswith(("lacuna-bench/", "lacuna-prune-eval/",
+                                                          "lacuna-generate/")):
                     rows.append(obj)
     return rows
 
@@ -515,7 +516,8 @@ def targets(rows):
 KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
          "paradox-peers": paradox_peers, "targets": targets, "structure": structure,
          "decode": decode, "targets-structured": targets_structured,
-         "accuracy": bench_tables_nn.accuracy}
+         "accuracy": bench_tables_nn.accuracy, "generation": bench_tables_nn.generation,
+         "targets-models": bench_tables_nn.targets_models}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 

@@ -65,6 +65,26 @@ static void print_piece(const char *p) {
     fputs(p, stdout);
 }
 
+// One lacuna-generate/1 object: what ran and how fast (the text is not included).
+static bool print_json(const char *model, const char *pattern, lc_format format, int64_t threads,
+                       int64_t n_prompt, int64_t made, double secs) {
+    tool_json j;
+    tool_json_begin(&j);
+    tool_json_str(&j, "schema", "lacuna-generate/1");
+    tool_json_str(&j, "model", model);
+    tool_json_str(&j, "pattern", pattern ? pattern : "dense");
+    tool_json_str(&j, "format", lc_format_name(format));
+    tool_json_int(&j, "threads", threads);
+    tool_json_int(&j, "prompt_tokens", n_prompt);
+    tool_json_int(&j, "tokens", made);
+    tool_json_num(&j, "time_s", secs);
+    tool_json_num(&j, "tokens_per_s", secs > 0 ? (double)made / secs : 0.0);
+    tool_json_str(&j, "cpu", tool_cpu_name());
+    tool_json_str(&j, "isa", lc_isa_name(lc_isa_get()));
+    tool_json_str(&j, "version", lc_version());
+    return tool_json_end(&j, stdout);
+}
+
 int tool_generate(int argc, char **argv) {
     if (argc < 3 || strncmp(argv[2], "--", 2) == 0) {
         tool_error("generate: which model? (stories260k)");
@@ -73,6 +93,7 @@ int tool_generate(int argc, char **argv) {
     const char *name = argv[2], *prompt = "", *data = NULL, *pattern = NULL;
     lc_format format = LC_FORMAT_DENSE;
     int64_t tokens = 256, threads = 1;
+    bool json = false;
     tool_args a;
     tool_args_init(&a, argc, argv, 3);
     while (tool_args_next(&a)) {
@@ -93,6 +114,9 @@ int tool_generate(int argc, char **argv) {
             if (!tool_args_int(&a, 0, 1 << 20, &tokens)) return 2;
         } else if (tool_args_is(&a, "--threads")) {
             if (!tool_args_int(&a, 1, 1024, &threads)) return 2;
+        } else if (tool_args_is(&a, "--json")) {
+            if (!tool_args_flag(&a)) return 2;
+            json = true;
         } else {
             return tool_args_unknown(&a, "generate");
         }
@@ -141,6 +165,11 @@ int tool_generate(int argc, char **argv) {
         rc = tool_lib_error("generate", st);
         goto done;
     }
+    const int64_t made = n - n_prompt;
+    if (json) {
+        rc = print_json(name, pattern, format, threads, n_prompt, made, secs) ? 0 : 1;
+        goto done;
+    }
     for (int64_t i = 1; i < n; i++) {
         const char *piece;
         if ((st = lc_model_token_text(model, buf[i - 1], buf[i], &piece))) {
@@ -149,7 +178,6 @@ int tool_generate(int argc, char **argv) {
         }
         print_piece(piece);
     }
-    const int64_t made = n - n_prompt;
     printf("\n%lld tokens generated in %.4f s: %.0f tokens/s (%lld thread%s, prompt %lld "
            "tokens)\n",
            (long long)made, secs, secs > 0 ? (double)made / secs : 0.0, (long long)threads,

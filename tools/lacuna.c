@@ -46,7 +46,7 @@ static void usage(FILE *f) {
         "                 else ../shared/data/nn from the current directory)\n"
         "                 --pattern P (prune every weight but the embedding first, as\n"
         "                 prune-eval's patterns)  --format F (every weight converted, nothing\n"
-        "                 pruned)\n"
+        "                 pruned)  --json (one lacuna-generate/1 object instead of the text)\n"
         "  report         the sparsity-paradox table (CSR 4096 x 4096, 50..99%%, n = 256 and "
         "1)\n"
         "                 --quick (3 reps)  --json FILE (every measurement)  --threads T\n"

@@ -26,7 +26,8 @@ typedef struct eval_opts {
 typedef struct eval_result {
     lc_model_score dense, pruned;
     lc_model_score dense_tuned;  // --finetune: the dense model fine-tuned the same way
-    double dense_s, pruned_s;    // one timed evaluation each
+    double dense_s, pruned_s; // one timed evaluation each (median of reps)
+    double wall_s;            // the whole command: load, prune, (fine-tune), score twice
     int64_t pruned_params;       // weights of the pruned layers
     int64_t pruned_kept;         // of those, kept by the masks
     int64_t params, params_kept; // nonzero weights of the whole model, dense and as pruned
@@ -285,6 +286,7 @@ static bool print_json(const eval_opts *o, const eval_result *r) {
     tool_json_int(&j, "dense_bytes", r->dense_bytes);
     tool_json_num(&j, "dense_s", r->dense_s);
     tool_json_num(&j, "pruned_s", r->pruned_s);
+    tool_json_num(&j, "wall_s", r->wall_s);
     tool_json_int(&j, "reps", o->reps);
     tool_json_int(&j, "threads", o->threads);
     tool_json_str(&j, "cpu", tool_cpu_name());
@@ -346,9 +348,11 @@ int tool_prune_eval(int argc, char **argv) {
     char blas[128];
     if (!tool_threads_apply(o.threads, blas, sizeof blas)) return 2;
     eval_result r = {0};
+    double t0 = lci_now();
     int rc = run(&o, &spec, &r);
     if (!rc && o.finetune) rc = tune_dense(&o, &r.dense_tuned);
     if (rc) return rc;
+    r.wall_s = lci_now() - t0;
     if (o.json) return print_json(&o, &r) ? 0 : 1;
     print_text(&o, &r);
     return 0;
