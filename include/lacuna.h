@@ -172,6 +172,9 @@ typedef struct lc_mat_params {
     // source converted to lowrank with rank 0 or its own rank (rel_err 0) is copied exactly.
     int32_t rank;
     double rel_err;
+    // LC_FORMAT_MONARCH: the number of diagonal blocks b of each factor (see the Monarch section;
+    // 0: the default of that section).
+    int32_t monarch_blocks;
 } lc_mat_params;
 
 // A block sparse (BSR) matrix of bh×bw tiles. Block row I (of ceil(M/bh)) holds the tiles
@@ -247,6 +250,12 @@ LC_API lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int
 // LC_ERR_UNSUPPORTED otherwise. Each result is within the bounds of B's and C's products added,
 // plus one rounding of the final addition.
 LC_API lc_status lc_mat_create_sum(lc_mat **out, const lc_mat *b, const lc_mat *c);
+
+// ---- Circulant and Toeplitz (src/formats/circulant, src/formats/toeplitz) ----
+
+// ---- Monarch (src/formats/monarch) ----
+
+// ---- Butterfly (src/formats/butterfly) ----
 
 // Builds an lc_mat of `format` from the row-major M×K array `a` (row stride lda >= max(1, K)).
 // params may be NULL (every nonzero kept). For LC_FORMAT_DENSE every entry is kept when
