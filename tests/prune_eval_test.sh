@@ -58,6 +58,23 @@ out=$(pe stories260k --pattern unstructured:0.5 --layers w1) || fail "stories260
 python3 -c "import sys; d=$(echo "$out" | field dense); p=$(echo "$out" | field pruned); \
 sys.exit(not (abs(d - 1.649) < 1e-3 and p > d))" || fail "stories260k NLL: $out"
 
+# ---- projections and budgets ----
+# fc2 (10 x 500) at rank 10 is its full rank: U·Vᵀ with 10·(10 + 500) weights, the same classes.
+out=$(pe mnist-mlp --pattern lowrank:10 --layers fc2.weight) || fail "lowrank:10"
+[ "$(echo "$out" | field params_kept)" = $((392000 + 5100)) ] || fail "lowrank kept: $out"
+python3 -c "import sys; sys.exit(not $(echo "$out" | field pruned) >= 0.983)" ||
+    fail "a full-rank projection should keep the accuracy: $out"
+# --budget F: the family's parameter that keeps F of each layer.
+out=$(pe mnist-mlp --pattern unstructured --budget 0.25) || fail "budget unstructured"
+[ "$(echo "$out" | field pattern)" = unstructured:0.75 ] || fail "budget pattern: $out"
+[ "$(echo "$out" | field sparsity)" = 0.75 ] || fail "budget sparsity: $out"
+[ "$(echo "$out" | field family)" = unstructured ] || fail "budget family: $out"
+out=$(pe mnist-mlp --pattern nm --budget 0.25 --layers fc1.weight) || fail "budget nm"
+[ "$(echo "$out" | field pattern)" = nm:1:4 ] || fail "budget nm pattern: $out"
+# lowrank at 25% of fc1 (500 x 784): rank floor(0.25·500·784 / 1284) = 76.
+out=$(pe mnist-mlp --pattern lowrank --budget 0.25 --layers fc1.weight) || fail "budget lowrank"
+[ "$(echo "$out" | field pruned_kept)" = $((76 * 1284)) ] || fail "budget lowrank kept: $out"
+
 # ---- fine-tuning: held-out images only, and it recovers accuracy ----
 out=$(pe mnist-mlp --pattern unstructured:0.95 --finetune) || fail "finetune"
 [ "$(echo "$out" | field eval_first)" = 5000 ] || fail "finetune eval_first: $out"
@@ -77,7 +94,7 @@ pruned_text=$("$tool" generate stories260k --data "$data" --tokens 20 --pattern 
 if "$tool" generate stories260k --data "$data" --pattern nm:5:4 2>"$work/err"; then
     fail "generate accepted nm:5:4"
 fi
-grep -q "^lacuna: generate: --pattern" "$work/err" || fail "generate bad pattern: $(cat "$work/err")"
+grep -q "^lacuna: --pattern: .*nm_n" "$work/err" || fail "generate bad pattern: $(cat "$work/err")"
 
 # ---- bad input: a status line naming the problem, never a crash ----
 bad() {
@@ -99,4 +116,8 @@ bad "nm_n" mnist-mlp --pattern nm:4:4 --data "$data"
 bad "pattern" mnist-mlp --data "$data"
 bad "$work/nowhere" mnist-mlp --pattern dense --data "$work/nowhere"
 bad "fine-tuned" stories260k --pattern dense --finetune --data "$data"
+bad "budget" mnist-mlp --pattern unstructured --budget 1.5 --data "$data"
+bad "family alone" mnist-mlp --pattern unstructured:0.5 --budget 0.5 --data "$data"
+bad "lowrank:" mnist-mlp --pattern lowrank:0 --data "$data"
+bad "projection" mnist-mlp --pattern lowrank:8 --finetune --data "$data"
 echo "prune_eval_test: all passed"

@@ -32,24 +32,27 @@ static lc_status convert_weights(lc_model *model, lc_format format) {
 }
 
 // Prunes every weight layer but the token embedding (for rows: and but the output layer), as
-// prune-eval's "all" does, each matrix to `spec` by magnitude in the format it implies.
-static lc_status prune_weights(lc_model *model, const lc_prune_spec *spec) {
+// prune-eval's "all" does, each matrix by magnitude to the format its pattern implies, or
+// projects it (lowrank:R, monarch:B).
+static lc_status prune_weights(lc_model *model, const tool_prune_pattern *pat) {
+    const bool rows = !pat->projection && pat->spec.pattern == LC_PRUNE_ROWS;
     // Last layer first, as prune-eval: a row-pruned producer narrows its consumer in place.
     for (int64_t i = lc_model_layer_count(model) - 1; i >= 0; i--) {
         lc_model_layer info;
         lc_status st = lc_model_layer_info(model, i, &info);
         if (st) return st;
-        if (info.is_embedding || (spec->pattern == LC_PRUNE_ROWS && info.is_output)) continue;
+        if (info.is_embedding || (rows && info.is_output)) continue;
         int32_t *kept = malloc((size_t)(info.rows > 0 ? info.rows : 1) * sizeof *kept);
         if (!kept) return LC_ERR_NOMEM;
         for (int64_t j = 0; !st && j < info.count; j++) {
             const float *w;
             lc_mat *m = NULL;
-            if (!(st = lc_model_weight(model, i, j, &w)) &&
-                !(st = lc_prune_to_mat(&m, w, info.rows, info.cols, info.cols > 0 ? info.cols : 1,
-                                       spec, kept)))
-                st = lc_model_set_weight(model, i, j, m,
-                                         spec->pattern == LC_PRUNE_ROWS ? kept : NULL);
+            const int64_t ld = info.cols > 0 ? info.cols : 1;
+            if ((st = lc_model_weight(model, i, j, &w))) break;
+            st = pat->projection
+                     ? tool_prune_project(pat, w, info.rows, info.cols, &m)
+                     : lc_prune_to_mat(&m, w, info.rows, info.cols, ld, &pat->spec, kept);
+            if (!st) st = lc_model_set_weight(model, i, j, m, rows ? kept : NULL);
         }
         free(kept);
         if (st) return st;
@@ -121,12 +124,9 @@ int tool_generate(int argc, char **argv) {
             return tool_args_unknown(&a, "generate");
         }
     }
-    lc_prune_spec spec;
+    tool_prune_pattern pat;
     lc_status st;
-    if (pattern && (st = lc_prune_spec_parse(pattern, &spec))) {
-        tool_lib_error("generate: --pattern", st);
-        return 2;
-    }
+    if (pattern && !tool_prune_pattern_parse(pattern, 0, &pat)) return 2;
     if (pattern && format != LC_FORMAT_DENSE) {
         tool_error("generate: --pattern and --format exclude each other (a pattern implies its "
                    "format)");
@@ -137,7 +137,7 @@ int tool_generate(int argc, char **argv) {
     lc_model *model = NULL;
     st = lc_model_load(&model, name, tool_data_dir(data));
     if (st) return tool_lib_error("generate", st);
-    if (pattern && (st = prune_weights(model, &spec))) {
+    if (pattern && (st = prune_weights(model, &pat))) {
         lc_model_free(model);
         return tool_lib_error("generate: pruning the weights", st);
     }

@@ -19,6 +19,7 @@
 typedef struct eval_opts {
     const char *model, *pattern, *layers, *data;
     bool finetune, json;
+    double budget;     // --budget F (0: none)
     int threads, reps; // reps: timed evaluations of each model (the median is reported)
 } eval_opts;
 
@@ -26,13 +27,14 @@ typedef struct eval_opts {
 typedef struct eval_result {
     lc_model_score dense, pruned;
     lc_model_score dense_tuned;  // --finetune: the dense model fine-tuned the same way
-    double dense_s, pruned_s; // one timed evaluation each (median of reps)
-    double wall_s;            // the whole command: load, prune, (fine-tune), score twice
+    double dense_s, pruned_s;    // one timed evaluation each (median of reps)
+    double wall_s;               // the whole command: load, prune, (fine-tune), score twice
     int64_t pruned_params;       // weights of the pruned layers
     int64_t pruned_kept;         // of those, kept by the masks
     int64_t params, params_kept; // nonzero weights of the whole model, dense and as pruned
     int64_t bytes, dense_bytes;  // bytes of every weight as stored, pruned and dense
     char layers[512];            // the layers pruned, comma-separated
+    char pattern[96];            // the pattern as run (with --budget: the one it implies)
 } eval_result;
 
 static float tune_lr(const char *model) {
@@ -42,7 +44,7 @@ static float tune_lr(const char *model) {
 // The layers chosen by `list` ("all" or comma-separated names): sel[i] = 1 when layer i is
 // pruned. "all" is every weight layer but the token embedding, and for row pruning also not the
 // output layer (its rows are the classes).
-static bool choose_layers(const lc_model *model, const char *list, const lc_prune_spec *spec,
+static bool choose_layers(const lc_model *model, const char *list, const tool_prune_pattern *pat,
                           unsigned char *sel, eval_result *r) {
     int64_t n = lc_model_layer_count(model);
     r->layers[0] = 0;
@@ -52,7 +54,8 @@ static bool choose_layers(const lc_model *model, const char *list, const lc_prun
         for (int64_t i = 0; i < n; i++) {
             lc_model_layer info;
             lc_model_layer_info(model, i, &info);
-            sel[i] = !info.is_embedding && !(spec->pattern == LC_PRUNE_ROWS && info.is_output);
+            sel[i] = !info.is_embedding &&
+                     !(!pat->projection && pat->spec.pattern == LC_PRUNE_ROWS && info.is_output);
         }
     } else {
         char *copy = strdup(list);
@@ -142,7 +145,34 @@ static int tune_dense(const eval_opts *o, lc_model_score *score) {
 
 // Prunes, fine-tunes when asked, installs the pruned weights, and scores. Everything the model
 // allocates is freed by the caller with the model.
-static int run(const eval_opts *o, const lc_prune_spec *spec, eval_result *r) {
+// Replaces every chosen matrix by its projection (lowrank, monarch); counts like the masks do.
+static lc_status project_layers(lc_model *model, const tool_prune_pattern *pat,
+                                const unsigned char *sel, eval_result *r) {
+    for (int64_t i = 0; i < lc_model_layer_count(model); i++) {
+        if (!sel[i]) continue;
+        lc_model_layer info;
+        lc_model_layer_info(model, i, &info);
+        for (int64_t j = 0; j < info.count; j++) {
+            const float *w;
+            lc_mat *p = NULL;
+            struct lc_mat_info mi;
+            lc_status st = lc_model_weight(model, i, j, &w);
+            if (!st) st = tool_prune_project(pat, w, info.rows, info.cols, &p);
+            if (!st) st = lc_mat_info(p, &mi);
+            if (!st) r->pruned_kept += mi.stored;
+            if (!st)
+                st = lc_model_set_weight(model, i, j, p, NULL);
+            else
+                lc_mat_free(p);
+            if (st) return tool_lib_error(info.name, st), st;
+        }
+        r->pruned_params += info.count * info.rows * info.cols;
+    }
+    return LC_OK;
+}
+
+static int run(const eval_opts *o, const tool_prune_pattern *pat, eval_result *r) {
+    const lc_prune_spec *spec = &pat->spec;
     lc_model *model = NULL;
     lc_status st = lc_model_load(&model, o->model, o->data);
     if (st) return tool_lib_error(o->model, st);
@@ -155,13 +185,17 @@ static int run(const eval_opts *o, const lc_prune_spec *spec, eval_result *r) {
         tool_error("prune-eval: out of memory");
         goto done;
     }
-    if (!choose_layers(model, o->layers, spec, sel, r)) goto done;
+    if (!choose_layers(model, o->layers, pat, sel, r)) goto done;
     const int64_t first = o->finetune ? HELD_FIRST : 0;
     if ((st = timed_evaluate(model, first, o->reps, &r->dense, &r->dense_s))) {
         rc = tool_lib_error("dense evaluation", st);
         goto done;
     }
     if (!weight_totals(model, &r->dense_bytes, &r->params)) goto done;
+    if (pat->projection) {
+        if (project_layers(model, pat, sel, r)) goto done;
+        goto installed;
+    }
     // Masks first, from the trained weights; all masks before any fine-tuning.
     for (int64_t i = 0; i < n; i++) {
         lc_model_layer info;
@@ -215,6 +249,7 @@ static int run(const eval_opts *o, const lc_prune_spec *spec, eval_result *r) {
             }
         }
     }
+installed:
     if (!weight_totals(model, &r->bytes, &r->params_kept)) goto done;
     if ((st = timed_evaluate(model, first, o->reps, &r->pruned, &r->pruned_s))) {
         rc = tool_lib_error("pruned evaluation", st);
@@ -234,7 +269,9 @@ static void print_text(const eval_opts *o, const eval_result *r) {
     const bool acc = strcmp(r->dense.metric, "accuracy") == 0;
     const double scale = acc ? 100 : 1;
     const char *unit = acc ? "%" : " nats/token";
-    printf("model %s, pattern %s, layers %s\n", o->model, o->pattern, r->layers);
+    printf("model %s, pattern %s, layers %s\n", o->model, r->pattern, r->layers);
+    if (o->budget > 0)
+        printf("budget: %g of each pruned layer's weights (family %s)\n", o->budget, o->pattern);
     if (o->finetune)
         printf("fine-tuned on test images %d..%d (%d epochs, lr %g); both scores on images %d.."
                "9999 only\n",
@@ -263,7 +300,14 @@ static bool print_json(const eval_opts *o, const eval_result *r) {
     tool_json_begin(&j);
     tool_json_str(&j, "schema", "lacuna-prune-eval/1");
     tool_json_str(&j, "model", o->model);
-    tool_json_str(&j, "pattern", o->pattern);
+    tool_json_str(&j, "pattern", r->pattern);
+    if (o->budget > 0) {
+        tool_json_num(&j, "budget", o->budget);
+        tool_json_str(&j, "family", o->pattern);
+    } else {
+        tool_json_null(&j, "budget");
+        tool_json_null(&j, "family");
+    }
     tool_json_str(&j, "layers", r->layers);
     tool_json_str(&j, "metric", r->dense.metric);
     tool_json_num(&j, "dense", r->dense.value);
@@ -310,6 +354,14 @@ int tool_prune_eval(int argc, char **argv) {
     while (tool_args_next(&a)) {
         if (tool_args_is(&a, "--pattern")) {
             if (!(o.pattern = tool_args_value(&a))) return 2;
+        } else if (tool_args_is(&a, "--budget")) {
+            if (!tool_args_double(&a, &o.budget)) return 2;
+            if (!(o.budget > 0 && o.budget <= 1)) {
+                tool_error("prune-eval: --budget %g: the fraction of weights kept must be in "
+                           "(0, 1]",
+                           o.budget);
+                return 2;
+            }
         } else if (tool_args_is(&a, "--layers")) {
             if (!(o.layers = tool_args_value(&a))) return 2;
         } else if (tool_args_is(&a, "--data")) {
@@ -342,14 +394,19 @@ int tool_prune_eval(int argc, char **argv) {
                    "fine-tuned, on test images that are then not scored");
         return 2;
     }
-    lc_prune_spec spec;
-    lc_status st = lc_prune_spec_parse(o.pattern, &spec);
-    if (st) return tool_lib_error("--pattern", st), 2;
+    tool_prune_pattern pat;
+    if (!tool_prune_pattern_parse(o.pattern, o.budget, &pat)) return 2;
+    if (o.finetune && pat.projection) {
+        tool_error("prune-eval: --finetune keeps a mask fixed; %s is a projection, not a mask",
+                   o.pattern);
+        return 2;
+    }
     char blas[128];
     if (!tool_threads_apply(o.threads, blas, sizeof blas)) return 2;
     eval_result r = {0};
+    snprintf(r.pattern, sizeof r.pattern, "%s", pat.text);
     double t0 = lci_now();
-    int rc = run(&o, &spec, &r);
+    int rc = run(&o, &pat, &r);
     if (!rc && o.finetune) rc = tune_dense(&o, &r.dense_tuned);
     if (rc) return rc;
     r.wall_s = lci_now() - t0;

@@ -177,6 +177,25 @@ lc_status tool_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t n
 // ../shared/data/nn (relative to the current directory, i.e. run from the repository).
 const char *tool_data_dir(const char *given);
 
+// ---- pruning patterns (prune_pattern.c), shared by prune-eval and generate ----
+typedef struct tool_prune_pattern {
+    char text[96];      // the pattern as run ("nm:1:4" when --budget chose it)
+    double budget;      // (0, 1]: fraction of each layer's weights kept; 0: none
+    bool projection;    // lowrank / monarch: a projection of each matrix, no mask
+    lc_format format;   // the projection's format
+    int32_t rank;       // lowrank:R (0 with a budget: chosen per layer)
+    int32_t blocks;     // monarch:B (0 with a budget: chosen per layer)
+    lc_prune_spec spec; // mask patterns
+} tool_prune_pattern;
+// Parses a pattern (with budget > 0, a family: unstructured, unstructured-rows, block<B>, nm,
+// rows, lowrank, monarch). False, after an error line, when it is invalid.
+bool tool_prune_pattern_parse(const char *text, double budget, tool_prune_pattern *p);
+// The projection of one rows × cols matrix for a projection pattern.
+lc_status tool_prune_project(const tool_prune_pattern *p, const float *w, int64_t rows,
+                             int64_t cols, lc_mat **out);
+// The Monarch block count that keeps about a fraction `budget` of a rows × cols matrix.
+int32_t tool_monarch_blocks_for(int64_t rows, int64_t cols, double budget);
+
 // ---- subcommands ----
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
 int tool_bench_stream(int argc, char **argv); // bench_stream.c
