@@ -99,8 +99,7 @@ lc_status lci_lowrank_from_dense(lc_mat **out, const float *a, int64_t m, int64_
 lc_status lci_lowrank_copy(lc_mat **out, const lc_mat *a);
 // Butterfly (src/formats/butterfly): the hierarchical projection of a dense M×K array (lda),
 // and an exact copy of a butterfly matrix.
-lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k,
-                                   int64_t lda);
+lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda);
 lc_status lci_butterfly_copy(lc_mat **out, const lc_mat *a);
 // Sum (src/formats/sum): an exact copy of a sum (its operands copied by lci_mat_copy).
 lc_status lci_sum_copy(lc_mat **out, const lc_mat *a);
