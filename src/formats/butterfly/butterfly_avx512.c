@@ -55,7 +55,7 @@ void lci_butterfly_stages_r4_avx512(const float *f, int64_t nn, int32_t t0, int3
     const int64_t per = nn / 2 * 4;
     int32_t t = t0;
     for (; t + 1 < t1; t += 2) radix4(f + t * per, f + (t + 1) * per, t, tile, r0, rows);
-    if (t < t1) radix2(f + t * per, t, tile, r0, rows);
+    for (; t < t1; t++) radix2(f + t * per, t, tile, r0, rows); // at most one
 }
 
 const lci_kernel lci_butterfly_kernels_avx512[] = {
