@@ -106,7 +106,7 @@ typedef enum lc_format {
     LC_FORMAT_NM,        // N:M structured sparsity along K, optionally shared by row groups
     LC_FORMAT_LOWRANK,   // U·Vᵀ with U M×r and V K×r (lc_mat_create_lowrank)
     LC_FORMAT_MONARCH,   // (not in this build yet)
-    LC_FORMAT_BUTTERFLY, // (not in this build yet)
+    LC_FORMAT_BUTTERFLY, // log2(N) factors of 2×2 blocks (lc_mat_create_butterfly)
     LC_FORMAT_CIRCULANT, // (not in this build yet)
     LC_FORMAT_TOEPLITZ,  // (not in this build yet)
     LC_FORMAT_SUM,       // B + C of two operators of any formats (lc_mat_create_sum)
@@ -256,6 +256,58 @@ LC_API lc_status lc_mat_create_sum(lc_mat **out, const lc_mat *b, const lc_mat *
 // ---- Monarch (src/formats/monarch) ----
 
 // ---- Butterfly (src/formats/butterfly) ----
+
+// A butterfly matrix of size N = 2^L (Dao et al. 2019) is the product
+//   B = B_{L-1} ··· B_1 · B_0 · P
+// applied right to left: P (the identity, or the bit reversal x'[r] = x[bitrev_L(r)]) first,
+// then factor 0, ..., factor L−1 last. Factor t has stride h = 2^t: it pairs entries i and i + h
+// for every i whose bit t is clear, with one 2×2 block [a b; c d] per pair:
+//   y[i] = a·x[i] + b·x[i+h],   y[i+h] = c·x[i] + d·x[i+h].
+// Pair q of factor t (q < N/2) is the one with i = (q / h)·2h + q % h, and its block is stored as
+// factors[(t·N/2 + q)·4 + 0..3] = a, b, c, d: L·N/2·4 = 2·N·log2(N) floats in all (none for
+// N = 1, the 1×1 identity). Padded form: an M×K operator with M, K <= N is the top-left M×K
+// corner of B: X is zero-padded from K to N entries, and the first M of the N outputs are kept.
+// A product costs 4·N·log2(N) useful flops per vector (2 per stored entry, lc_mat_info's
+// flops_per_col; the padding is not subtracted); each result is within
+// (2·L + 2)·eps·(|alpha|·|B_{L-1}|···|B_0|·|X| + |beta|·|Y|) of the exact value, elementwise in
+// the absolute values of the factors (for orthogonal factors, normwise (2L + 2)·eps·‖X‖).
+
+// A butterfly matrix from raw factors (copied; layout above), as the M×K corner of the size-N
+// matrix; bit_reverse = 1 applies P (0: P = I). N not a power of two in 1..2^30, M or K above
+// N, bit_reverse not 0 or 1, or NULL factors with N > 1 is LC_ERR_ARG with a message. Values are
+// not checked (NaN and Inf are multiplied as IEEE says).
+LC_API lc_status lc_mat_create_butterfly(lc_mat **out, int64_t m, int64_t k, int64_t n,
+                                         const float *factors, int32_t bit_reverse);
+
+// A random orthogonal N×N butterfly (P = I): every block a rotation [cos θ, −sin θ; sin θ,
+// cos θ] with θ uniform in [0, 2π) from `seed` (the same seed gives the same matrix on every
+// platform). BᵀB = I up to rounding. N as for lc_mat_create_butterfly.
+LC_API lc_status lc_butterfly_random_orthogonal(lc_mat **out, int64_t n, uint64_t seed);
+
+// The Walsh–Hadamard matrix of size N, unnormalised (H[i][j] = (−1)^popcount(i & j), Sylvester
+// order; every block [1 1; 1 −1], P = I): exact in float. Divide by sqrt(N) for the orthogonal one.
+LC_API lc_status lc_butterfly_hadamard(lc_mat **out, int64_t n);
+
+// The discrete Hartley transform H[j][k] = cas(2πjk/N) = cos(2πjk/N) + sin(2πjk/N) as a
+// butterfly with the bit reversal (P), factors rounded to float from a double factorisation.
+// A real butterfly holds the DHT exactly only for N = 1, 2, 4, 8: from N = 16 each radix-2 step
+// of the DHT couples entries k and N/2 − k of a half ("dual nodes"), which no 2×2 block of a
+// fixed stride pairs (proof in docs/design.md), so those N are LC_ERR_UNSUPPORTED; N not a
+// power of two is LC_ERR_ARG.
+LC_API lc_status lc_butterfly_hartley(lc_mat **out, int64_t n);
+
+// Projects the row-major M×K array `a` (row stride lda >= max(1, K)) onto the butterfly format
+// of size N = the smallest power of two >= max(M, K) (P = I; the array is zero-padded to N×N) by
+// hierarchical factorisation in double: for each pair (i, i+h) of the last factor, the two rows'
+// halves are replaced by their best rank-1 approximation, whose 2-vector gives the block and
+// whose row goes down to the half-size problem. Exact (up to rounding) on a butterfly matrix;
+// otherwise an approximation, not the best butterfly, whose relative Frobenius error
+// ‖A − B‖_F / ‖A‖_F (computed in double, 0 for a zero matrix) goes to *rel_err (may be NULL).
+// NaN or Inf in `a` is LC_ERR_ARG naming the entry; M or K above 2^30 is LC_ERR_ARG. Allocates
+// N² doubles of scratch. lc_mat_from_dense and lc_mat_convert to LC_FORMAT_BUTTERFLY use it (a
+// butterfly source converts to an exact copy).
+LC_API lc_status lc_butterfly_project(lc_mat **out, const float *a, int64_t m, int64_t k,
+                                      int64_t lda, double *rel_err);
 
 // Builds an lc_mat of `format` from the row-major M×K array `a` (row stride lda >= max(1, K)).
 // params may be NULL (every nonzero kept). For LC_FORMAT_DENSE every entry is kept when

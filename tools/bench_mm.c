@@ -141,7 +141,8 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
         if (tool_args_is(&a, "--format")) {
             if (!(s = tool_args_value(&a))) return false;
             if (lc_format_parse(s, &o->format)) {
-                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, sum)",
+                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, sum, "
+                           "butterfly)",
                            s);
                 return false;
             }

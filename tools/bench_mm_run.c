@@ -100,6 +100,8 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_
         return n == 1 ? "cblas_sgemv x2" : "cblas_sgemm x2";
     case LC_FORMAT_SUM:
         return "sum (csr + lowrank kernels)";
+    case LC_FORMAT_BUTTERFLY:
+        return lci_kernel_name(LCI_KERNEL_BUTTERFLY_STAGES);
     case LC_FORMAT_DENSE:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_dense_mm_ref";
         return n == 1 ? "cblas_sgemv" : "cblas_sgemm";
@@ -251,7 +253,8 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     struct lc_mat_info si;
     lc_mat_info(src, &si);
     // The reference reads the CSR view: M·K entries for the formats that materialise one.
-    const bool full = si.format == LC_FORMAT_LOWRANK || si.format == LC_FORMAT_SUM;
+    const bool full = si.format == LC_FORMAT_LOWRANK || si.format == LC_FORMAT_SUM ||
+                      si.format == LC_FORMAT_BUTTERFLY;
     const int64_t view = full ? m * k : si.stored;
     int64_t nv = view > 0 ? REF_BUDGET / view : n;
     r->err_vectors = nv < 1 ? 1 : nv > n ? n : nv;

@@ -4,6 +4,7 @@
 #include "tool.h"
 #include "core/random_mat.h"
 #include "formats/bsr/bsr.h"
+#include "formats/butterfly/butterfly.h"
 #include "formats/nm/nm.h"
 
 #include <math.h>
@@ -62,6 +63,21 @@ static lc_status random_sum(lc_mat **out, const tool_random_spec *s, int64_t r) 
     return st;
 }
 
+// A random orthogonal butterfly (lc_butterfly_random_orthogonal) of size N = the power of two
+// that holds M and K, as the M×K corner when they are smaller.
+static lc_status random_butterfly(lc_mat **out, const tool_random_spec *s) {
+    int64_t nn = 1;
+    while (nn < s->m || nn < s->k) nn *= 2;
+    lc_mat *b = NULL;
+    lc_status st = lc_butterfly_random_orthogonal(&b, nn, s->seed);
+    if (st || (s->m == nn && s->k == nn)) return st ? st : (*out = b, LC_OK);
+    // The corner: the same factors, read back through the raw constructor.
+    const lci_butterfly *bf = (const lci_butterfly *)b;
+    st = lc_mat_create_butterfly(out, s->m, s->k, nn, bf->f, 0);
+    lc_mat_free(b);
+    return st;
+}
+
 // The structure with its defaults filled in (as lc_mat_params documents them).
 static void structure(const tool_random_spec *s, int32_t *bh, int32_t *bw, int32_t *n, int32_t *m,
                       int32_t *v) {
@@ -81,6 +97,7 @@ lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
     const int64_t r = s->rank ? s->rank : 32;
     if (s->format == LC_FORMAT_LOWRANK) return random_lowrank(out, s->m, s->k, r, s->seed);
     if (s->format == LC_FORMAT_SUM) return random_sum(out, s, r);
+    if (s->format == LC_FORMAT_BUTTERFLY) return random_butterfly(out, s);
     if (s->pattern == TOOL_PATTERN_POWERLAW)
         return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
     return lci_random_csr(out, s->m, s->k, s->density, s->seed);
@@ -102,6 +119,11 @@ void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
     const int r = s->rank ? s->rank : 32;
     if (s->format == LC_FORMAT_LOWRANK) {
         snprintf(buf, size, "lowrank%d-%lldx%lld-s%llu", r, (long long)s->m, (long long)s->k,
+                 (unsigned long long)s->seed);
+        return;
+    }
+    if (s->format == LC_FORMAT_BUTTERFLY) {
+        snprintf(buf, size, "butterfly-orth-%lldx%lld-s%llu", (long long)s->m, (long long)s->k,
                  (unsigned long long)s->seed);
         return;
     }

@@ -97,6 +97,10 @@ uint32_t lci_nm_select(const double *score, int32_t w, int32_t n);
 lc_status lci_lowrank_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
                                  const lc_mat_params *params);
 lc_status lci_lowrank_copy(lc_mat **out, const lc_mat *a);
+// Butterfly (src/formats/butterfly): the hierarchical projection of a dense M×K array (lda),
+// and an exact copy of a butterfly matrix.
+lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda);
+lc_status lci_butterfly_copy(lc_mat **out, const lc_mat *a);
 // Sum (src/formats/sum): an exact copy of a sum (its operands copied by lci_mat_copy).
 lc_status lci_sum_copy(lc_mat **out, const lc_mat *a);
 
@@ -134,7 +138,8 @@ typedef enum lci_kernel_id {
     LCI_KERNEL_NM_MV,
     LCI_KERNEL_NM_GROUP_MM,
     LCI_KERNEL_NM_GROUP_MV,
-    LCI_KERNEL_STREAM, // lci_stream_fn
+    LCI_KERNEL_STREAM,           // lci_stream_fn
+    LCI_KERNEL_BUTTERFLY_STAGES, // lci_butterfly_stages_fn (src/formats/butterfly/butterfly.h)
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 

@@ -1,0 +1,82 @@
+// butterfly_avx2.c: butterfly stages for AVX2 + FMA: a tile row (16 vectors' entries) is two
+// ymm; two factors per pass (radix 4: four rows loaded, four 2×2 blocks, four rows stored), the
+// last factor alone when the count is odd. Each output is fma(b, x[i+h], a·x[i]).
+#include "butterfly.h"
+
+#include <immintrin.h>
+
+#define AI static inline __attribute__((always_inline))
+
+typedef struct row {
+    __m256 lo, hi;
+} row;
+
+AI row load(const float *p) {
+    return (row){_mm256_load_ps(p), _mm256_load_ps(p + 8)};
+}
+
+AI void store(float *p, row r) {
+    _mm256_store_ps(p, r.lo);
+    _mm256_store_ps(p + 8, r.hi);
+}
+
+AI void block(const float *blk, row *u, row *v) {
+    const __m256 a = _mm256_set1_ps(blk[0]), b = _mm256_set1_ps(blk[1]);
+    const __m256 c = _mm256_set1_ps(blk[2]), d = _mm256_set1_ps(blk[3]);
+    const row x = *u, y = *v;
+    u->lo = _mm256_fmadd_ps(b, y.lo, _mm256_mul_ps(a, x.lo));
+    u->hi = _mm256_fmadd_ps(b, y.hi, _mm256_mul_ps(a, x.hi));
+    v->lo = _mm256_fmadd_ps(d, y.lo, _mm256_mul_ps(c, x.lo));
+    v->hi = _mm256_fmadd_ps(d, y.hi, _mm256_mul_ps(c, x.hi));
+}
+
+static void radix2(const float *ft, int32_t t, float *tile, int64_t r0, int64_t rows) {
+    const int64_t h = (int64_t)1 << t;
+    for (int64_t b = r0; b < r0 + rows; b += 2 * h) {
+        const float *blk = ft + (b >> (t + 1)) * h * 4;
+        for (int64_t i = 0; i < h; i++) {
+            float *p = tile + (b + i) * 16;
+            row x0 = load(p), x1 = load(p + h * 16);
+            block(blk + i * 4, &x0, &x1);
+            store(p, x0);
+            store(p + h * 16, x1);
+        }
+    }
+}
+
+// Factors t and t + 1 (strides h and 2h) on the quads (i, i+h, i+2h, i+3h).
+static void radix4(const float *ft, const float *fu, int32_t t, float *tile, int64_t r0,
+                   int64_t rows) {
+    const int64_t h = (int64_t)1 << t;
+    for (int64_t b = r0; b < r0 + rows; b += 4 * h) {
+        const float *ba = ft + (b >> (t + 1)) * h * 4;     // pairs (i, i+h); (i+2h, i+3h) at +h
+        const float *bc = fu + (b >> (t + 2)) * 2 * h * 4; // pairs (i, i+2h); (i+h, i+3h) at +h
+        for (int64_t i = 0; i < h; i++) {
+            float *p = tile + (b + i) * 16;
+            row x0 = load(p), x1 = load(p + h * 16), x2 = load(p + 2 * h * 16),
+                x3 = load(p + 3 * h * 16);
+            block(ba + i * 4, &x0, &x1);
+            block(ba + (h + i) * 4, &x2, &x3);
+            block(bc + i * 4, &x0, &x2);
+            block(bc + (h + i) * 4, &x1, &x3);
+            store(p, x0);
+            store(p + h * 16, x1);
+            store(p + 2 * h * 16, x2);
+            store(p + 3 * h * 16, x3);
+        }
+    }
+}
+
+void lci_butterfly_stages_r4_avx2(const float *f, int64_t nn, int32_t t0, int32_t t1, float *tile,
+                                  int64_t r0, int64_t rows) {
+    const int64_t per = nn / 2 * 4;
+    int32_t t = t0;
+    for (; t + 1 < t1; t += 2) radix4(f + t * per, f + (t + 1) * per, t, tile, r0, rows);
+    for (; t < t1; t++) radix2(f + t * per, t, tile, r0, rows); // at most one
+}
+
+const lci_kernel lci_butterfly_kernels_avx2[] = {
+    {LCI_KERNEL_BUTTERFLY_STAGES, LC_ISA_AVX2, "lci_butterfly_stages_r4_avx2",
+     (lci_fn)lci_butterfly_stages_r4_avx2},
+    {0, 0, NULL, NULL},
+};
