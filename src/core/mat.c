@@ -30,7 +30,8 @@ int lc_format_supports(lc_format format, lc_layout layout) {
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
     return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
            format == LC_FORMAT_BSR || format == LC_FORMAT_NM || format == LC_FORMAT_LOWRANK ||
-           format == LC_FORMAT_SUM;
+           format == LC_FORMAT_SUM || format == LC_FORMAT_CIRCULANT ||
+           format == LC_FORMAT_TOEPLITZ;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
@@ -222,6 +223,35 @@ static lc_status convert_lowrank(lc_mat **out, const lc_mat *a, const lc_mat_par
     return st;
 }
 
+// To circulant or Toeplitz: an exact copy of a source of that format (without pruning), else
+// the projection (diagonal means) of a dense copy, pruned first when density > 0.
+static lc_status convert_diagonal(lc_mat **out, const lc_mat *a, lc_format format,
+                                  const lc_mat_params *params) {
+    const double density = params ? params->density : 0;
+    if (a->vt->format == format && density == 0) return lci_fftconv_copy(out, a);
+    lc_status st;
+    lc_mat *pruned = NULL;
+    if (density > 0) {
+        lc_mat_params dp = {.density = density};
+        if ((st = lc_mat_convert(&pruned, a, LC_FORMAT_DENSE, &dp))) return st;
+        a = pruned;
+    }
+    float *d = NULL;
+    const int64_t ld = a->k > 1 ? a->k : 1;
+    if (format == LC_FORMAT_CIRCULANT && a->m != a->k) {
+        st = lci_error(LC_ERR_ARG, "a circulant is square, the matrix is %lld×%lld",
+                       (long long)a->m, (long long)a->k);
+    } else if (!(st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float),
+                                      "dense copy for the projection"))) {
+        if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld)))
+            st = format == LC_FORMAT_CIRCULANT ? lci_circulant_from_dense(out, d, a->m, a->k, ld)
+                                               : lci_toeplitz_from_dense(out, d, a->m, a->k, ld);
+        lci_free(d);
+    }
+    lc_mat_free(pruned);
+    return st;
+}
+
 lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
                          const lc_mat_params *params) {
     if (!out || !a) return lci_error(LC_ERR_ARG, "lc_mat_convert: NULL argument");
@@ -244,6 +274,13 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
     if (format == LC_FORMAT_LOWRANK) {
         lc_mat *res = NULL;
         if ((st = convert_lowrank(&res, a, params))) return st;
+        *out = res;
+        lci_error_clear();
+        return LC_OK;
+    }
+    if (format == LC_FORMAT_CIRCULANT || format == LC_FORMAT_TOEPLITZ) {
+        lc_mat *res = NULL;
+        if ((st = convert_diagonal(&res, a, format, params))) return st;
         *out = res;
         lci_error_clear();
         return LC_OK;
