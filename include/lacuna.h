@@ -272,7 +272,8 @@ LC_API lc_status lc_mat_create_sum(lc_mat **out, const lc_mat *b, const lc_mat *
 //   ‖y − (alpha·A·x + beta·y0)‖₂ <= (20·log2(L) + 8)·eps·|alpha|·√L·‖t‖₂·‖x‖₂ + 2·eps·|beta|·‖y0‖₂
 // (eps = FLT_EPSILON): three float FFTs (the spectrum's and each product's two) of relative
 // error up to about 6.7·log2(L)·eps each (Higham, Accuracy and Stability, Thm 24.2, twiddles
-// exact to rounding), the pointwise products and alpha, beta roundings. Non-finite values in A
+// exact to rounding), the pointwise products and alpha, beta roundings (at LC_ISA=generic, the
+// direct sum's elementwise (K + 2)·eps·(|alpha|·|A|·|x| + |beta|·|y0|)). Non-finite values in A
 // or x make every output of that vector NaN (or ±Inf), and values near FLT_MAX may overflow in
 // the transforms where the direct sum would not; the entries of A are all "stored" (to_csr
 // lists M·K of them), so there is no structural zero to protect.
