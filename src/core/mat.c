@@ -30,8 +30,7 @@ int lc_format_supports(lc_format format, lc_layout layout) {
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
     return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
            format == LC_FORMAT_BSR || format == LC_FORMAT_NM || format == LC_FORMAT_LOWRANK ||
-           format == LC_FORMAT_SUM || format == LC_FORMAT_CIRCULANT ||
-           format == LC_FORMAT_TOEPLITZ;
+           format == LC_FORMAT_SUM || format == LC_FORMAT_CIRCULANT || format == LC_FORMAT_TOEPLITZ;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
