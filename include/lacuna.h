@@ -107,8 +107,8 @@ typedef enum lc_format {
     LC_FORMAT_LOWRANK,   // U·Vᵀ with U M×r and V K×r (lc_mat_create_lowrank)
     LC_FORMAT_MONARCH,   // (not in this build yet)
     LC_FORMAT_BUTTERFLY, // log2(N) factors of 2×2 blocks (lc_mat_create_butterfly)
-    LC_FORMAT_CIRCULANT, // (not in this build yet)
-    LC_FORMAT_TOEPLITZ,  // (not in this build yet)
+    LC_FORMAT_CIRCULANT, // n×n circulant from its first column, applied by FFT (FFTW)
+    LC_FORMAT_TOEPLITZ,  // M×K Toeplitz from its first column and row, applied by FFT (FFTW)
     LC_FORMAT_SUM,       // B + C of two operators of any formats (lc_mat_create_sum)
     LC_FORMAT_COUNT
 } lc_format;
@@ -252,6 +252,53 @@ LC_API lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int
 LC_API lc_status lc_mat_create_sum(lc_mat **out, const lc_mat *b, const lc_mat *c);
 
 // ---- Circulant and Toeplitz (src/formats/circulant, src/formats/toeplitz) ----
+//
+// Both are applied by FFTW single-precision real transforms: y = IFFT(FFT(h) ⊙ FFT(x)) with h
+// the first column of an L×L circulant (a circulant: its own column, L = n; a Toeplitz matrix:
+// embedded in a circulant of the smallest L = 2^a·3^b·5^c·7^d >= M + K − 1, zero-padded). The
+// spectrum FFT(h)/L and an r2c and a c2r plan (FFTW_ESTIMATE, deterministic) are made once, at
+// create; FFTW's planner is made thread-safe once per process (fftwf_make_planner_thread_safe,
+// so the caller's own FFTW planning on other threads is serialised with ours), and products
+// only execute plans, so one matrix may be applied from several threads at once. A product
+// transforms each vector on its own, in a buffer of the workspace (lc_mat_workspace_size: up to
+// 32 slots of L + L + 2 floats, 64 MiB at most, one slot at least; vectors are split between
+// lacuna's threads, and each vector's result does not depend on the split, so results are
+// bitwise identical for any thread count). Cost per vector (info.flops_per_col, the model of
+// bench's theoretical_speedup): 5·L·log2(L) + 6·(L/2 + 1) flops (two real FFTs of 2.5·L·log2(L),
+// L/2 + 1 complex products); info.bytes is the spectrum's 8·(L/2 + 1). LC_ISA=generic runs the
+// direct O(M·K) sum instead (the plain C oracle).
+// Error bound (normwise, per vector x and its result y): with t the M + K − 1 distinct values of
+// A (the diagonals; for a circulant t = c and √L·‖t‖₂ = ‖A‖_F),
+//   ‖y − (alpha·A·x + beta·y0)‖₂ <= (20·log2(L) + 8)·eps·|alpha|·√L·‖t‖₂·‖x‖₂ + 2·eps·|beta|·‖y0‖₂
+// (eps = FLT_EPSILON): three float FFTs (the spectrum's and each product's two) of relative
+// error up to about 6.7·log2(L)·eps each (Higham, Accuracy and Stability, Thm 24.2, twiddles
+// exact to rounding), the pointwise products and alpha, beta roundings (at LC_ISA=generic, the
+// direct sum's elementwise (K + 2)·eps·(|alpha|·|A|·|x| + |beta|·|y0|)). Non-finite values in A
+// or x make every output of that vector NaN (or ±Inf), and values near FLT_MAX may overflow in
+// the transforms where the direct sum would not; the entries of A are all "stored" (to_csr
+// lists M·K of them), so there is no structural zero to protect.
+// Conversions: lc_mat_from_dense / lc_mat_convert to LC_FORMAT_CIRCULANT (M = K, else
+// LC_ERR_ARG) or LC_FORMAT_TOEPLITZ give the nearest matrix of that structure in Frobenius
+// norm: each (wrapped, for a circulant) diagonal replaced by its mean (summed in double, in row
+// order; NaN and Inf average as IEEE says), through a dense M×K copy for other source formats
+// (pruned first when params->density > 0); a source of the same format is copied exactly. Both
+// convert to every other format through their dense entries (M·K floats of scratch).
+
+// An n×n circulant C[i][j] = c[(i − j) mod n] from its first column c (n floats, copied; NULL
+// only when n = 0). Values are not checked. n < 0 is LC_ERR_ARG, n > INT32_MAX LC_ERR_OVERFLOW;
+// LC_ERR_UNSUPPORTED when FFTW cannot plan length n (never for a valid n in practice), with a
+// message; LC_ERR_NOMEM when an allocation fails (FFTW's own planner allocations go through
+// malloc, not lacuna's allocator, and FFTW aborts when they fail). A prime or otherwise awkward
+// n costs more per element than a 2^a·3^b·5^c·7^d one (FFTW still runs O(n·log n)).
+LC_API lc_status lc_mat_create_circulant(lc_mat **out, int64_t n, const float *c);
+
+// An M×K Toeplitz matrix T[i][j] = col[i − j] for i >= j, row[j − i] for i < j, from its first
+// column col (M floats) and first row row (K floats), both copied. row[0] is ignored (the
+// diagonal is col[0], as scipy.linalg.toeplitz decides), so row may be NULL when K = 1; col and
+// row may be NULL when the matrix is empty. Errors as lc_mat_create_circulant; an FFT length
+// >= M + K − 1 above INT32_MAX is LC_ERR_OVERFLOW. lc_mat_info: stored = M + K − 1.
+LC_API lc_status lc_mat_create_toeplitz(lc_mat **out, int64_t m, int64_t k, const float *col,
+                                        const float *row);
 
 // ---- Monarch (src/formats/monarch) ----
 

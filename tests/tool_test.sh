@@ -65,7 +65,14 @@ sm --format nm --nm 1:4 --nm-rows 4 --m 130 --k 300 --n 1
 sm --format nm --m 64 --k 64 --n 3 --isa generic
 sm --format lowrank --rank 4 --m 64 --k 50 --n 5 --optimize
 sm --format sum --rank 2 --density 0.1 --m 64 --k 50 --n 1 --layout rows
-[ "$(grep -c '"op":"mm"' "$s")" -eq 7 ] || fail "expected 7 structured lines"
+sm --format circulant --m 64 --k 64 --n 3 --threads 1
+sm --format toeplitz --m 40 --k 30 --n 1 --layout rows --threads 1
+[ "$(grep -c '"op":"mm"' "$s")" -eq 9 ] || fail "expected 9 structured lines"
+# Circulant 64: 64 stored, the raw FFTW peer reported; Toeplitz 40×30 pads 69 to 70 = 2·5·7.
+grep -q '"matrix":"circulant-64x64-s1".*"nnz":64,.*"fft_peer_time_s":[0-9.e-]*,"fft_peer_ratio"' \
+    "$s" || fail "circulant name, count or FFTW peer"
+grep -q '"format":"toeplitz","params":{"fft_len":70,.*"nnz":69,' "$s" ||
+    fail "toeplitz FFT length or count"
 # Low rank 4 of 64×50: 4·(64 + 50) stored; theoretical speedup 64·50 / (4·114).
 grep -q '"matrix":"lowrank4-64x50-s1".*"nnz":456,.*"theoretical_speedup":7.01754,' "$s" ||
     fail "lowrank name, count or theoretical speedup"

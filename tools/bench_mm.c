@@ -34,6 +34,8 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
         tool_json_int(&j, "nm_rows", sp.nm_rows ? sp.nm_rows : 1);
     } else if (in->format == LC_FORMAT_LOWRANK || in->format == LC_FORMAT_SUM) {
         tool_json_int(&j, "rank", sp.rank);
+    } else if (r->has_fft_peer) {
+        tool_json_int(&j, "fft_len", r->fft_len);
     }
     if (o->mtx) {
         tool_json_str(&j, "mtx", o->mtx);
@@ -80,6 +82,11 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_num(&j, "max_rel_err", r->max_rel_err);
     tool_json_num(&j, "dense_max_rel_err", r->dense_max_rel_err);
     tool_json_int(&j, "err_vectors", r->err_vectors);
+    if (r->has_fft_peer) {
+        // The raw FFTW peer (bench_mm_fft.c): fft_peer_ratio = time_s / fft_peer_time_s.
+        tool_json_num(&j, "fft_peer_time_s", r->fft_peer_t.median_s);
+        tool_json_num(&j, "fft_peer_ratio", t / r->fft_peer_t.median_s);
+    }
     return tool_json_end(&j, f);
 }
 
@@ -118,6 +125,10 @@ static void print_summary(const tool_mm_opts *o, const tool_mm_result *r) {
                "speedup %.3gx\n",
                theory);
     }
+    if (r->has_fft_peer)
+        printf("  raw fftw  %.4g ms median (FFT length %lld, one thread): lacuna takes %.3gx its "
+               "time\n",
+               r->fft_peer_t.median_s * 1e3, (long long)r->fft_len, t / r->fft_peer_t.median_s);
     printf("  error     max_rel_err %.2g", r->max_rel_err);
     if (r->has_dense) printf(" (dense peer %.2g)", r->dense_max_rel_err);
     printf(", reference on %lld of %lld vectors\n", (long long)r->err_vectors, (long long)r->n);
@@ -142,7 +153,7 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
             if (!(s = tool_args_value(&a))) return false;
             if (lc_format_parse(s, &o->format)) {
                 tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, sum, "
-                           "butterfly)",
+                           "butterfly, circulant, toeplitz)",
                            s);
                 return false;
             }
@@ -194,6 +205,10 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
     if (o->mtx && shape) {
         tool_error("bench mm: --mtx gives the matrix; --m, --k, --density, --pattern and "
                    "--exponent do not apply");
+        return false;
+    }
+    if (o->format == LC_FORMAT_CIRCULANT && !o->mtx && o->rnd.k != o->rnd.m) {
+        tool_error("bench mm: a circulant is square: --k must equal --m");
         return false;
     }
     if (exponent && o->rnd.pattern != TOOL_PATTERN_POWERLAW) {

@@ -3,6 +3,7 @@
 // same timing harness; then the error of both against a double-precision reference.
 #include "tool.h"
 #include "core/mat.h"
+#include "formats/circulant/circulant.h"
 
 #include <math.h>
 #include <string.h>
@@ -102,6 +103,10 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_
         return "sum (csr + lowrank kernels)";
     case LC_FORMAT_BUTTERFLY:
         return lci_kernel_name(LCI_KERNEL_BUTTERFLY_STAGES);
+    case LC_FORMAT_CIRCULANT:
+    case LC_FORMAT_TOEPLITZ:
+        if (lc_isa_get() == LC_ISA_GENERIC) return "lci_fftconv_mm_ref";
+        return "fftwf r2c + c2r";
     case LC_FORMAT_DENSE:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_dense_mm_ref";
         return n == 1 ? "cblas_sgemv" : "cblas_sgemm";
@@ -248,6 +253,12 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
         tool_lib_error("dense peer", st);
         goto done;
     }
+    const bool fft = a->vt->format == LC_FORMAT_CIRCULANT || a->vt->format == LC_FORMAT_TOEPLITZ;
+    if (fft) {
+        r->fft_len = ((const lci_fftconv *)a)->len;
+        if (!tool_fft_peer(a, o->layout, n, x, o->warmup, reps, o->cold, &r->fft_peer_t)) goto done;
+        r->has_fft_peer = true;
+    }
 
     // Error of both results against the reference, on every vector when affordable.
     struct lc_mat_info si;
@@ -259,8 +270,16 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     int64_t nv = view > 0 ? REF_BUDGET / view : n;
     r->err_vectors = nv < 1 ? 1 : nv > n ? n : nv;
     r->dense_max_rel_err = NAN;
-    if ((st = tool_ref_error(src, o->layout, n, r->err_vectors, x, y, r->has_dense ? yd : NULL,
-                             &r->max_rel_err, &r->dense_max_rel_err))) {
+    if (fft) {
+        nv = REF_BUDGET / (m * k);
+        r->err_vectors = nv < 1 ? 1 : nv > n ? n : nv;
+    }
+    if ((st =
+             fft ? tool_fft_ref_error(a, o->layout, n, r->err_vectors, x, y,
+                                      r->has_dense ? yd : NULL, &r->max_rel_err,
+                                      &r->dense_max_rel_err)
+                 : tool_ref_error(src, o->layout, n, r->err_vectors, x, y, r->has_dense ? yd : NULL,
+                                  &r->max_rel_err, &r->dense_max_rel_err))) {
         tool_lib_error("reference", st);
         goto done;
     }

@@ -75,6 +75,20 @@ static lc_status random_butterfly(lc_mat **out, const tool_random_spec *s) {
     const lci_butterfly *bf = (const lci_butterfly *)b;
     st = lc_mat_create_butterfly(out, s->m, s->k, nn, bf->f, 0);
     lc_mat_free(b);
+// A random circulant (first column) or Toeplitz matrix (first column, then first row) with
+// values uniform in [-1, 1) from the seed's stream; a circulant is square (K is ignored).
+static lc_status random_fft(lc_mat **out, const tool_random_spec *s) {
+    const bool circ = s->format == LC_FORMAT_CIRCULANT;
+    const int64_t m = s->m, k = circ ? s->m : s->k;
+    float *v = NULL;
+    lc_status st = lci_alloc_array((void **)&v, (size_t)(m + k), sizeof(float), "first column/row");
+    if (st) return st;
+    lci_rng rng;
+    lci_rng_seed(&rng, s->seed);
+    for (int64_t i = 0; i < m + k; i++) v[i] = lci_rng_float(&rng);
+    v[m] = v[0]; // row[0] is col[0]
+    st = circ ? lc_mat_create_circulant(out, m, v) : lc_mat_create_toeplitz(out, m, k, v, v + m);
+    lci_free(v);
     return st;
 }
 
@@ -98,6 +112,8 @@ lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
     if (s->format == LC_FORMAT_LOWRANK) return random_lowrank(out, s->m, s->k, r, s->seed);
     if (s->format == LC_FORMAT_SUM) return random_sum(out, s, r);
     if (s->format == LC_FORMAT_BUTTERFLY) return random_butterfly(out, s);
+    if (s->format == LC_FORMAT_CIRCULANT || s->format == LC_FORMAT_TOEPLITZ)
+        return random_fft(out, s);
     if (s->pattern == TOOL_PATTERN_POWERLAW)
         return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
     return lci_random_csr(out, s->m, s->k, s->density, s->seed);
@@ -130,6 +146,12 @@ void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
     if (s->format == LC_FORMAT_SUM) {
         snprintf(buf, size, "sum-csr-d%g-lowrank%d-%lldx%lld-s%llu", s->density, r, (long long)s->m,
                  (long long)s->k, (unsigned long long)s->seed);
+        return;
+    }
+    if (s->format == LC_FORMAT_CIRCULANT || s->format == LC_FORMAT_TOEPLITZ) {
+        const bool circ = s->format == LC_FORMAT_CIRCULANT;
+        snprintf(buf, size, "%s-%lldx%lld-s%llu", circ ? "circulant" : "toeplitz", (long long)s->m,
+                 (long long)(circ ? s->m : s->k), (unsigned long long)s->seed);
         return;
     }
     char law[32] = "";

@@ -93,6 +93,7 @@ typedef struct tool_random_spec {
     // generated in that format directly (lci_bsr_random, lci_nm_random).
     lc_format format;
     int32_t block_rows, block_cols, nm_n, nm_m, nm_rows;
+    // circulant (square: K = M) and toeplitz: first column (and row) uniform in [-1, 1).
     // --rank R (lowrank, sum; default 32): a random lowrank matrix has U and V uniform in
     // [-1, 1)/sqrt(R); a random sum is a uniform CSR at --density plus such a lowrank (the
     // LoRA / Scatterbrain case).
@@ -148,6 +149,11 @@ typedef struct tool_mm_result {
     double max_rel_err;       // lacuna against the double-precision reference
     double dense_max_rel_err; // the dense peer against the same reference
     int64_t err_vectors;      // vectors the reference covered (n when all)
+    // Circulant and Toeplitz: the FFT length and the raw FFTW peer (bench_mm_fft.c), timed on
+    // the same X with the same repetitions, one thread.
+    int64_t fft_len;
+    bool has_fft_peer;
+    lci_timing fft_peer_t;
 } tool_mm_result;
 
 // Defaults: csr, uniform density 0.1, 4096×4096, n 256, cols, all cores, automatic reps,
@@ -171,6 +177,18 @@ void tool_dense_mm(lc_layout layout, int64_t m, int64_t k, int64_t n, const floa
 // Two outputs y1 and y2 (y2 may be NULL) are checked against the same reference.
 lc_status tool_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t nv, const float *x,
                          const float *y1, const float *y2, double *err1, double *err2);
+
+// ---- bench mm pieces for circulant and Toeplitz (bench_mm_fft.c) ----
+// The raw FFTW peer: per vector, r2c, the pointwise product with the spectrum and c2r, written
+// directly against FFTW (own FFTW_ESTIMATE plans of the matrix's length, own buffers), on one
+// thread; Y is its own. False after an error line.
+bool tool_fft_peer(const lc_mat *a, lc_layout layout, int64_t n, const float *x, int warmup,
+                   int reps, bool cold, lci_timing *t);
+// tool_ref_error for an FFT-based matrix by the direct sum from its circulant column (no M·K
+// view is built).
+lc_status tool_fft_ref_error(const lc_mat *a, lc_layout layout, int64_t n, int64_t nv,
+                             const float *x, const float *y1, const float *y2, double *err1,
+                             double *err2);
 
 // ---- models (generate.c) ----
 // The data directory of the models: `given` (--data), else $LACUNA_DATA, else

@@ -30,7 +30,8 @@ int lc_format_supports(lc_format format, lc_layout layout) {
     if (layout != LC_LAYOUT_COLS && layout != LC_LAYOUT_ROWS) return 0;
     return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
            format == LC_FORMAT_BSR || format == LC_FORMAT_NM || format == LC_FORMAT_LOWRANK ||
-           format == LC_FORMAT_SUM || format == LC_FORMAT_BUTTERFLY;
+           format == LC_FORMAT_SUM || format == LC_FORMAT_BUTTERFLY ||
+           format == LC_FORMAT_CIRCULANT || format == LC_FORMAT_TOEPLITZ;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
@@ -222,11 +223,14 @@ static lc_status convert_lowrank(lc_mat **out, const lc_mat *a, const lc_mat_par
     return st;
 }
 
-// To butterfly: an exact copy of a butterfly source (no pruning), else the hierarchical
-// projection of a dense copy (pruned first when density > 0).
-static lc_status convert_butterfly(lc_mat **out, const lc_mat *a, const lc_mat_params *params) {
+// To butterfly, circulant or Toeplitz (formats made by projecting a dense array): an exact copy
+// of a source of that format (without pruning), else the projection of a dense copy, pruned
+// first when density > 0: butterfly by hierarchical factorisation, circulant and Toeplitz by
+// the means of their diagonals.
+static lc_status convert_projection(lc_mat **out, const lc_mat *a, lc_format format,
+                                    const lc_mat_params *params) {
     const double density = params ? params->density : 0;
-    if (a->vt->format == LC_FORMAT_BUTTERFLY && density == 0) return lci_butterfly_copy(out, a);
+    if (a->vt->format == format && density == 0) return lci_mat_copy(out, a);
     lc_status st;
     lc_mat *pruned = NULL;
     if (density > 0) {
@@ -236,10 +240,19 @@ static lc_status convert_butterfly(lc_mat **out, const lc_mat *a, const lc_mat_p
     }
     float *d = NULL;
     const int64_t ld = a->k > 1 ? a->k : 1;
-    if (!(st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float),
-                               "dense copy for the butterfly projection"))) {
-        if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld)))
-            st = lci_butterfly_from_dense(out, d, a->m, a->k, ld);
+    if (format == LC_FORMAT_CIRCULANT && a->m != a->k) {
+        st = lci_error(LC_ERR_ARG, "a circulant is square, the matrix is %lld×%lld",
+                       (long long)a->m, (long long)a->k);
+    } else if (!(st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float),
+                                      "dense copy for the projection"))) {
+        if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld))) {
+            if (format == LC_FORMAT_BUTTERFLY)
+                st = lci_butterfly_from_dense(out, d, a->m, a->k, ld);
+            else if (format == LC_FORMAT_CIRCULANT)
+                st = lci_circulant_from_dense(out, d, a->m, a->k, ld);
+            else
+                st = lci_toeplitz_from_dense(out, d, a->m, a->k, ld);
+        }
         lci_free(d);
     }
     lc_mat_free(pruned);
@@ -272,9 +285,10 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
         lci_error_clear();
         return LC_OK;
     }
-    if (format == LC_FORMAT_BUTTERFLY) {
+    if (format == LC_FORMAT_BUTTERFLY || format == LC_FORMAT_CIRCULANT ||
+        format == LC_FORMAT_TOEPLITZ) {
         lc_mat *res = NULL;
-        if ((st = convert_butterfly(&res, a, params))) return st;
+        if ((st = convert_projection(&res, a, format, params))) return st;
         *out = res;
         lci_error_clear();
         return LC_OK;

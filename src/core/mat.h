@@ -103,6 +103,12 @@ lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int6
 lc_status lci_butterfly_copy(lc_mat **out, const lc_mat *a);
 // Sum (src/formats/sum): an exact copy of a sum (its operands copied by lci_mat_copy).
 lc_status lci_sum_copy(lc_mat **out, const lc_mat *a);
+// Circulant and Toeplitz (src/formats/circulant, src/formats/toeplitz): the nearest matrix of
+// the format in Frobenius norm (each diagonal's mean; a circulant needs M = K, else LC_ERR_ARG),
+// and an exact copy of either (same first column / embedding).
+lc_status lci_circulant_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda);
+lc_status lci_toeplitz_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda);
+lc_status lci_fftconv_copy(lc_mat **out, const lc_mat *a);
 
 // A dense copy of any matrix (every entry, -0 included), without a CSR detour.
 lc_status lci_dense_from_mat(lc_mat **out, const lc_mat *a);
