@@ -75,6 +75,9 @@ static lc_status random_butterfly(lc_mat **out, const tool_random_spec *s) {
     const lci_butterfly *bf = (const lci_butterfly *)b;
     st = lc_mat_create_butterfly(out, s->m, s->k, nn, bf->f, 0);
     lc_mat_free(b);
+    return st;
+}
+
 // A random circulant (first column) or Toeplitz matrix (first column, then first row) with
 // values uniform in [-1, 1) from the seed's stream; a circulant is square (K is ignored).
 static lc_status random_fft(lc_mat **out, const tool_random_spec *s) {
