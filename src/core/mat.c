@@ -201,8 +201,8 @@ typedef lc_status (*project_fn)(lc_mat **out, const float *a, int64_t m, int64_t
                                 const lc_mat_params *params);
 
 // A dense M×K copy of a, projected by `fn` (the structured formats' conversions).
-static lc_status project_dense(lc_mat **out, const lc_mat *a, const lc_mat_params *p,
-                               project_fn fn, const char *what) {
+static lc_status project_dense(lc_mat **out, const lc_mat *a, const lc_mat_params *p, project_fn fn,
+                               const char *what) {
     float *d = NULL;
     const int64_t ld = a->k > 1 ? a->k : 1;
     char msg[64];
