@@ -65,7 +65,13 @@ sm --format nm --nm 1:4 --nm-rows 4 --m 130 --k 300 --n 1
 sm --format nm --m 64 --k 64 --n 3 --isa generic
 sm --format lowrank --rank 4 --m 64 --k 50 --n 5 --optimize
 sm --format sum --rank 2 --density 0.1 --m 64 --k 50 --n 1 --layout rows
-[ "$(grep -c '"op":"mm"' "$s")" -eq 7 ] || fail "expected 7 structured lines"
+sm --format monarch --blocks 4 --m 64 --k 32 --n 5
+sm --format monarch --m 64 --k 64 --n 1 --layout rows
+[ "$(grep -c '"op":"mm"' "$s")" -eq 9 ] || fail "expected 9 structured lines"
+# Monarch, 4 blocks of 64×32: q = 32/4 = 8, 8·(64 + 32) stored; the default for 64² is 8 blocks.
+grep -q '"params":{"blocks":4,"q":8,.*"matrix":"monarch4-64x32-s1".*"nnz":768,.*"theoretical_speedup":2.66667,' "$s" ||
+    fail "monarch params, name, count or theoretical speedup"
+grep -q '"params":{"blocks":8,"q":8,.*"matrix":"monarch8-64x64-s1"' "$s" || fail "monarch default blocks"
 # Low rank 4 of 64×50: 4·(64 + 50) stored; theoretical speedup 64·50 / (4·114).
 grep -q '"matrix":"lowrank4-64x50-s1".*"nnz":456,.*"theoretical_speedup":7.01754,' "$s" ||
     fail "lowrank name, count or theoretical speedup"
