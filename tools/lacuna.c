@@ -33,6 +33,13 @@ static void usage(FILE *f) {
         "                 defaults: csr, uniform, density 0.1, 4096 x 4096, n 256, cols, all\n"
         "                 cores, 10 reps per side (3..9 when slow, up to 50 when fast), 2 "
         "warm-ups, seed 1\n"
+        "  bench ffn      the Monarch FFN (up d -> 4d, GELU, down 4d -> d, Monarch weights) "
+        "against\n"
+        "                 the dense FFN of the same weights, both by lc_ffn_forward, timed\n"
+        "                 alternately: --d D (default 1024)  --n N (rows, default 256)\n"
+        "                 --format monarch  --blocks B (default 4)  --act gelu-tanh|gelu-erf\n"
+        "                 --threads T  --reps R (default 20)  --warmup W  --seed S  --json\n"
+        "                 (one lacuna-bench-ffn/1 object)\n"
         "  bench stream   read bandwidth: --threads T  --size-mb S (default 1024)  --reps R  "
         "--json\n"
         "  convert IN OUT between .mtx (.mtx.gz) and .npy (2-D float arrays); "
@@ -70,12 +77,13 @@ static void usage(FILE *f) {
 
 static int bench(int argc, char **argv) {
     if (argc < 3) {
-        tool_error("bench: which benchmark? (mm or stream)");
+        tool_error("bench: which benchmark? (mm, stream or ffn)");
         return 2;
     }
     if (strcmp(argv[2], "mm") == 0) return tool_bench_mm(argc - 1, argv + 1);
     if (strcmp(argv[2], "stream") == 0) return tool_bench_stream(argc - 1, argv + 1);
-    tool_error("bench: unknown benchmark '%s' (mm or stream)", argv[2]);
+    if (strcmp(argv[2], "ffn") == 0) return tool_bench_ffn(argc - 1, argv + 1);
+    tool_error("bench: unknown benchmark '%s' (mm, stream or ffn)", argv[2]);
     return 2;
 }
 

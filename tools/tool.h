@@ -183,6 +183,7 @@ const char *tool_data_dir(const char *given);
 
 // ---- subcommands ----
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
+int tool_bench_ffn(int argc, char **argv);    // bench_ffn.c
 int tool_bench_stream(int argc, char **argv); // bench_stream.c
 int tool_convert(int argc, char **argv);      // convert.c
 int tool_gen(int argc, char **argv);          // gen.c
