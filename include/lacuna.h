@@ -105,7 +105,7 @@ typedef enum lc_format {
     LC_FORMAT_BSR,       // block sparse: dense bh×bw tiles with tile coordinates
     LC_FORMAT_NM,        // N:M structured sparsity along K, optionally shared by row groups
     LC_FORMAT_LOWRANK,   // U·Vᵀ with U M×r and V K×r (lc_mat_create_lowrank)
-    LC_FORMAT_MONARCH,   // (not in this build yet)
+    LC_FORMAT_MONARCH,   // P·L·Pᵀ·R, block-diagonal L and R (lc_mat_create_monarch)
     LC_FORMAT_BUTTERFLY, // log2(N) factors of 2×2 blocks (lc_mat_create_butterfly)
     LC_FORMAT_CIRCULANT, // n×n circulant from its first column, applied by FFT (FFTW)
     LC_FORMAT_TOEPLITZ,  // M×K Toeplitz from its first column and row, applied by FFT (FFTW)
@@ -173,7 +173,8 @@ typedef struct lc_mat_params {
     int32_t rank;
     double rel_err;
     // LC_FORMAT_MONARCH: the number of diagonal blocks b of each factor (see the Monarch section;
-    // 0: the default of that section).
+    // 0: the default of lc_monarch_project). The conversion projects (lc_monarch_project) a
+    // dense M×K copy, pruned first when density > 0.
     int32_t monarch_blocks;
 } lc_mat_params;
 
@@ -236,8 +237,8 @@ LC_API lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64
 // converge. Allocates a copy of A and the SVD's factors and workspace (about
 // (M·K + 2·min(M,K)² + max(M,K)·min(M,K)) floats) through the library allocator. The result
 // does not depend on any thread count (the SVD runs on one BLAS thread).
-LC_API lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int64_t k,
-                                    int64_t lda, int64_t rank, double rel_err, double *energy);
+LC_API lc_status lc_lowrank_project(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
+                                    int64_t rank, double rel_err, double *energy);
 
 // The sum A = B + C of two operators of the same shape and any formats (sparse + low-rank as in
 // robust PCA or Scatterbrain, a weight plus a LoRA update W + U·Vᵀ), applied without forming the
@@ -301,6 +302,63 @@ LC_API lc_status lc_mat_create_toeplitz(lc_mat **out, int64_t m, int64_t k, cons
                                         const float *row);
 
 // ---- Monarch (src/formats/monarch) ----
+
+// A Monarch matrix (Dao et al. 2022, "Monarch: Expressive Structured Matrices for Efficient and
+// Accurate Training", in the rectangular form of their MonarchLinear): an M×K operator with b
+// diagonal blocks in each of two factors and an inner block size q. With p = K/b and s = M/b
+// (b must divide M and K):
+//   R = blockdiag(R_0 .. R_{b−1}), R_k q×p:   u[k·q + i] = Σ_c R_k[i, c]·x[k·p + c]
+//   the permutation between the factors:       z_j[r] = u[r·b + j]   (j < b, r < q)
+//   L = blockdiag(L_0 .. L_{b−1}), L_j s×q:   w_j = L_j·z_j
+//   the output permutation:                    y[o·b + j] = w_j[o]   (o < s)
+// that is A = P_M·L·P_{bq}ᵀ·R, where P_n views a length-n vector as b×(n/b) and transposes
+// ((P_n v)[c·b + a] = v[a·(n/b) + c]); for M = K = n = b² and q = b it is the paper's square
+// M = P·L·Pᵀ·R with √n blocks of √n×√n. Entry by entry:
+//   A[o·b + j, k·p + c] = Σ_{r : k·q <= r·b + j < (k+1)·q} L_j[o, r]·R_k[r·b + j − k·q, c],
+// so the s×p sub-matrix of rows ≡ j (mod b) and column block k has rank at most
+// ceil(q/b) (q/b when b divides q). When q >= b every output depends on every input (each L
+// block reads a value of every R block: the blocks mix, unlike the chapter's sketch); the
+// standard choice, the one lc_monarch_project makes, is q = min(M, K)/b (R square when K <= M,
+// L square otherwise), and b = √min(M, K) gives q = b.
+// Storage: the b·q·(p + s) = q·(M + K) factor values only (lc_mat_info: stored = q·(M+K),
+// flops_per_col = 2·q·(M+K)). A product is two batched block products (CBLAS): U = R·X in the
+// workspace, then each L_j reads its rows of U as a strided view and writes its interleaved
+// rows of Y directly (the vectors-as-rows layout writes Y through one permuting copy instead;
+// docs/design.md); each result is within (p + q + 2)·eps·(|alpha|·|L|·P(|R|·|X|) + |beta|·|Y|)
+// of the exact value, elementwise in the factors, not in A's entries (which may cancel).
+
+// A Monarch matrix copied from its factors: r holds the b blocks R_k (q×p each, row-major, R_k
+// at r + k·q·p) and l the b blocks L_j (s×q each, row-major, L_j at l + j·s·q), with p = K/b,
+// s = M/b. nblocks < 1, nblocks not dividing M or K, or q < 1 is LC_ERR_ARG naming the sizes
+// (an empty matrix still has q >= 1); r or l NULL while it has entries is LC_ERR_ARG; sizes
+// whose product overflows are LC_ERR_OVERFLOW. Values are not checked (NaN and Inf are
+// multiplied as IEEE says).
+LC_API lc_status lc_mat_create_monarch(lc_mat **out, int64_t m, int64_t k, int64_t nblocks,
+                                       int64_t q, const float *r, const float *l);
+
+// Projects the row-major M×K array `a` (row stride lda >= max(1, K)) onto the Monarch matrices
+// with nblocks blocks and q = max(1, min(M, K)/nblocks), the closest in Frobenius norm: the
+// sub-matrices A_jk (rows ≡ j mod b, column block k, s×p) own disjoint factor entries
+// (columns r of L_j, rows of R_k), so the optimum is, for each (j, k), the best rank-ρ_jk
+// approximation of A_jk (ρ_jk = the number of r with k·q <= r·b + j < (k+1)·q; q/b when b
+// divides q), by an SVD (LAPACK sgesdd in float, one BLAS thread; the singular values go into
+// L). Exact, up to rounding, on a matrix that is already Monarch with these b and q. nblocks = 0
+// chooses the default: the largest divisor of gcd(M, K) that is at most √min(M, K) (so q >= b;
+// 1 for an empty matrix). rel_err (may be NULL) receives ‖A − Â‖_F / ‖A‖_F (0 for a zero
+// matrix), from the discarded singular values. A NaN or Inf in `a` is LC_ERR_ARG naming the
+// entry; nblocks < 0 or not dividing M or K is LC_ERR_ARG naming the sizes; LC_ERR_NUMERIC when
+// an SVD does not converge. Allocates a copy of one sub-matrix at a time and the SVD's factors
+// and workspace (about 3·s·p + min(s, p)² floats) through the library allocator.
+// lc_mat_from_dense and lc_mat_convert to LC_FORMAT_MONARCH call it with
+// lc_mat_params.monarch_blocks (a Monarch source with the same b and q is copied exactly).
+LC_API lc_status lc_monarch_project(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
+                                    int64_t nblocks, double *rel_err);
+
+// A Monarch FFN (the Monarch paper's replacement of a Transformer MLP) is an lc_ffn whose up
+// (d_ff × d_model) and down (d_model × d_ff) weights are Monarch matrices: lc_ffn_create(&ffn,
+// up, NULL, down, LC_ACT_GELU_TANH, ...) with up and down from lc_mat_create_monarch or
+// lc_monarch_project; `lacuna bench ffn --format monarch --blocks B` times it against the dense
+// FFN of the same shapes.
 
 // ---- Butterfly (src/formats/butterfly) ----
 
@@ -676,8 +734,9 @@ typedef struct lc_model_score {
 } lc_model_score;
 
 // Scores the model on its evaluation data: MNIST test images first .. first+count−1 (count < 0:
-// to the end; a range past the 10000 images is LC_ERR_ARG), or the TinyStories excerpt's stories first .. first+count−1 (protocol of the data
-// README: [BOS] + tokens cut to 512, every position after BOS predicted).
+// to the end; a range past the 10000 images is LC_ERR_ARG), or the TinyStories excerpt's stories
+// first .. first+count−1 (protocol of the data README: [BOS] + tokens cut to 512, every position
+// after BOS predicted).
 LC_API lc_status lc_model_evaluate(lc_model *model, int64_t first, int64_t count,
                                    lc_model_score *score);
 

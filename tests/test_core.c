@@ -84,7 +84,8 @@ static void test_formats_names(void **state) {
     assert_status(lc_format_parse("sparse-ish", &g), LC_ERR_ARG);
     assert_non_null(strstr(lc_last_error(), "sparse-ish"));
     assert_true(lc_format_supports(LC_FORMAT_CSR, LC_LAYOUT_ROWS));
-    assert_false(lc_format_supports(LC_FORMAT_MONARCH, LC_LAYOUT_COLS));
+    assert_true(lc_format_supports(LC_FORMAT_MONARCH, LC_LAYOUT_COLS));
+    assert_false(lc_format_supports(LC_FORMAT_COUNT, LC_LAYOUT_COLS));
     assert_false(lc_format_supports(LC_FORMAT_CSR, (lc_layout)5));
 }
 

@@ -229,7 +229,7 @@ static void test_prune(void **state) {
     assert_status(lc_mat_convert(&B, A, LC_FORMAT_CSR, &bad), LC_ERR_ARG);
     bad.density = -0.1;
     assert_status(lc_mat_convert(&B, A, LC_FORMAT_CSR, &bad), LC_ERR_ARG);
-    assert_status(lc_mat_convert(&B, A, LC_FORMAT_MONARCH, NULL), LC_ERR_UNSUPPORTED);
+    assert_status(lc_mat_convert(&B, A, LC_FORMAT_COUNT, NULL), LC_ERR_UNSUPPORTED);
     assert_status(lc_mat_from_dense(&B, LC_FORMAT_CSR, 2, 2, z, 1, NULL), LC_ERR_ARG);
     assert_null(B);
     lc_mat_free(A);

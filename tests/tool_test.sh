@@ -67,12 +67,18 @@ sm --format lowrank --rank 4 --m 64 --k 50 --n 5 --optimize
 sm --format sum --rank 2 --density 0.1 --m 64 --k 50 --n 1 --layout rows
 sm --format circulant --m 64 --k 64 --n 3 --threads 1
 sm --format toeplitz --m 40 --k 30 --n 1 --layout rows --threads 1
-[ "$(grep -c '"op":"mm"' "$s")" -eq 9 ] || fail "expected 9 structured lines"
 # Circulant 64: 64 stored, the raw FFTW peer reported; Toeplitz 40×30 pads 69 to 70 = 2·5·7.
 grep -q '"matrix":"circulant-64x64-s1".*"nnz":64,.*"fft_peer_time_s":[0-9.e-]*,"fft_peer_ratio"' \
     "$s" || fail "circulant name, count or FFTW peer"
 grep -q '"format":"toeplitz","params":{"fft_len":70,.*"nnz":69,' "$s" ||
     fail "toeplitz FFT length or count"
+sm --format monarch --blocks 4 --m 64 --k 32 --n 5
+sm --format monarch --m 64 --k 64 --n 1 --layout rows
+[ "$(grep -c '"op":"mm"' "$s")" -eq 11 ] || fail "expected 11 structured lines"
+# Monarch, 4 blocks of 64×32: q = 32/4 = 8, 8·(64 + 32) stored; the default for 64² is 8 blocks.
+grep -q '"params":{"blocks":4,"q":8,.*"matrix":"monarch4-64x32-s1".*"nnz":768,.*"theoretical_speedup":2.66667,' "$s" ||
+    fail "monarch params, name, count or theoretical speedup"
+grep -q '"params":{"blocks":8,"q":8,.*"matrix":"monarch8-64x64-s1"' "$s" || fail "monarch default blocks"
 # Low rank 4 of 64×50: 4·(64 + 50) stored; theoretical speedup 64·50 / (4·114).
 grep -q '"matrix":"lowrank4-64x50-s1".*"nnz":456,.*"theoretical_speedup":7.01754,' "$s" ||
     fail "lowrank name, count or theoretical speedup"

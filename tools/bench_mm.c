@@ -36,6 +36,10 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
         tool_json_int(&j, "rank", sp.rank);
     } else if (r->has_fft_peer) {
         tool_json_int(&j, "fft_len", r->fft_len);
+    } else if (in->format == LC_FORMAT_MONARCH) {
+        // b = M / (rows of an L block); q from the stored count q·(M + K)
+        tool_json_int(&j, "blocks", r->monarch_blocks);
+        tool_json_int(&j, "q", in->stored / (r->m + r->k));
     }
     if (o->mtx) {
         tool_json_str(&j, "mtx", o->mtx);
@@ -152,8 +156,8 @@ static bool parse(int argc, char **argv, tool_mm_opts *o, bool *json) {
         if (tool_args_is(&a, "--format")) {
             if (!(s = tool_args_value(&a))) return false;
             if (lc_format_parse(s, &o->format)) {
-                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, sum, "
-                           "butterfly, circulant, toeplitz)",
+                tool_error("bench mm: unknown format '%s' (dense, coo, csr, bsr, nm, lowrank, "
+                           "monarch, sum, butterfly, circulant, toeplitz)",
                            s);
                 return false;
             }

@@ -2,6 +2,7 @@
 // lc_mat_optimize with --optimize) and by CBLAS on the same matrix stored dense, same threads,
 // same timing harness; then the error of both against a double-precision reference.
 #include "tool.h"
+#include "formats/monarch/monarch.h"
 #include "core/mat.h"
 #include "formats/circulant/circulant.h"
 
@@ -107,6 +108,9 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_
     case LC_FORMAT_TOEPLITZ:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_fftconv_mm_ref";
         return "fftwf r2c + c2r";
+    case LC_FORMAT_MONARCH:
+        if (lc_isa_get() == LC_ISA_GENERIC) return "lci_monarch_mm_ref";
+        return n == 1 ? "cblas_sgemv x2b" : "cblas_sgemm x2b";
     case LC_FORMAT_DENSE:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_dense_mm_ref";
         return n == 1 ? "cblas_sgemv" : "cblas_sgemm";
@@ -185,6 +189,7 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
         goto done;
     }
     lc_mat_info(a, &r->info);
+    if (r->info.format == LC_FORMAT_MONARCH) r->monarch_blocks = ((const lci_monarch *)a)->b;
     if (r->info.stored == 0) {
         tool_error("bench mm: the matrix stores no entry (density too low for %lld×%lld?)",
                    (long long)m, (long long)k);
@@ -265,7 +270,7 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     lc_mat_info(src, &si);
     // The reference reads the CSR view: M·K entries for the formats that materialise one.
     const bool full = si.format == LC_FORMAT_LOWRANK || si.format == LC_FORMAT_SUM ||
-                      si.format == LC_FORMAT_BUTTERFLY;
+                      si.format == LC_FORMAT_BUTTERFLY || si.format == LC_FORMAT_MONARCH;
     const int64_t view = full ? m * k : si.stored;
     int64_t nv = view > 0 ? REF_BUDGET / view : n;
     r->err_vectors = nv < 1 ? 1 : nv > n ? n : nv;

@@ -30,7 +30,8 @@ lc_mat_params tool_random_params(const tool_random_spec *s) {
                            .nm_n = s->nm_n,
                            .nm_m = s->nm_m,
                            .nm_rows = s->nm_rows,
-                           .rank = s->rank ? s->rank : 32};
+                           .rank = s->rank ? s->rank : 32,
+                           .monarch_blocks = s->monarch_blocks};
 }
 
 // A random rank-r matrix: U and V uniform in [-1, 1)/sqrt(r) from the seed's stream.
@@ -48,6 +49,43 @@ static lc_status random_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r, u
     }
     lci_free(u);
     lci_free(v);
+    return st;
+}
+
+// The block count of a random Monarch matrix: --blocks, else the projection's default (the
+// largest divisor of gcd(M, K) up to √min(M, K)).
+static int64_t monarch_blocks(const tool_random_spec *s) {
+    if (s->monarch_blocks) return s->monarch_blocks;
+    int64_t g = s->m, h = s->k, best = 1;
+    while (h) {
+        const int64_t t = g % h;
+        g = h, h = t;
+    }
+    for (int64_t d = 1; d * d <= (s->m < s->k ? s->m : s->k); d++)
+        if (g % d == 0) best = d;
+    return best;
+}
+
+// A random Monarch matrix: b blocks, q = min(M, K)/b, R uniform in [-1, 1)/sqrt(K/b), L in
+// [-1, 1)/sqrt(q), from the seed's stream (R first).
+static lc_status random_monarch(lc_mat **out, const tool_random_spec *s) {
+    const int64_t b = monarch_blocks(s), mn = s->m < s->k ? s->m : s->k;
+    if (b < 1 || s->m % b || s->k % b)
+        return lc_mat_create_monarch(out, s->m, s->k, b, 1, NULL, NULL); // the error message
+    const int64_t q = mn / b > 1 ? mn / b : 1;
+    float *r = NULL, *l = NULL;
+    lc_status st;
+    if (!(st = lci_alloc_array((void **)&r, (size_t)(q * s->k), sizeof(float), "R")) &&
+        !(st = lci_alloc_array((void **)&l, (size_t)(q * s->m), sizeof(float), "L"))) {
+        lci_rng rng;
+        lci_rng_seed(&rng, s->seed);
+        const float sr = 1.0f / sqrtf((float)(s->k / b)), sl = 1.0f / sqrtf((float)q);
+        for (int64_t i = 0; i < q * s->k; i++) r[i] = lci_rng_float(&rng) * sr;
+        for (int64_t i = 0; i < q * s->m; i++) l[i] = lci_rng_float(&rng) * sl;
+        st = lc_mat_create_monarch(out, s->m, s->k, b, q, r, l);
+    }
+    lci_free(r);
+    lci_free(l);
     return st;
 }
 
@@ -117,6 +155,7 @@ lc_status tool_random_matrix(const tool_random_spec *s, lc_mat **out) {
     if (s->format == LC_FORMAT_BUTTERFLY) return random_butterfly(out, s);
     if (s->format == LC_FORMAT_CIRCULANT || s->format == LC_FORMAT_TOEPLITZ)
         return random_fft(out, s);
+    if (s->format == LC_FORMAT_MONARCH) return random_monarch(out, s);
     if (s->pattern == TOOL_PATTERN_POWERLAW)
         return lci_random_csr_powerlaw(out, s->m, s->k, s->density, s->exponent, s->seed);
     return lci_random_csr(out, s->m, s->k, s->density, s->seed);
@@ -157,6 +196,11 @@ void tool_random_name(const tool_random_spec *s, char *buf, size_t size) {
                  (long long)(circ ? s->m : s->k), (unsigned long long)s->seed);
         return;
     }
+    if (s->format == LC_FORMAT_MONARCH) {
+        snprintf(buf, size, "monarch%lld-%lldx%lld-s%llu", (long long)monarch_blocks(s),
+                 (long long)s->m, (long long)s->k, (unsigned long long)s->seed);
+        return;
+    }
     char law[32] = "";
     if (s->pattern == TOOL_PATTERN_POWERLAW) snprintf(law, sizeof law, "-a%g", s->exponent);
     snprintf(buf, size, "%s-%lldx%lld-d%g%s-s%llu", tool_pattern_name(s->pattern), (long long)s->m,
@@ -185,7 +229,7 @@ bool tool_random_is(const tool_args *a) {
     return tool_args_is(a, "--density") || tool_args_is(a, "--m") || tool_args_is(a, "--k") ||
            tool_args_is(a, "--pattern") || tool_args_is(a, "--exponent") ||
            tool_args_is(a, "--block") || tool_args_is(a, "--nm") || tool_args_is(a, "--nm-rows") ||
-           tool_args_is(a, "--rank");
+           tool_args_is(a, "--rank") || tool_args_is(a, "--blocks");
 }
 
 // "16" or "16x8" into bh, bw (1..256).
@@ -237,6 +281,9 @@ bool tool_random_option(tool_args *a, tool_random_spec *s, bool *given, bool *ex
     } else if (tool_args_is(a, "--nm-rows")) {
         if (!tool_args_int(a, 1, 1 << 20, &i)) return false;
         s->nm_rows = (int32_t)i;
+    } else if (tool_args_is(a, "--blocks")) {
+        if (!tool_args_int(a, 1, INT32_MAX, &i)) return false;
+        s->monarch_blocks = (int32_t)i;
     } else if (tool_args_is(a, "--rank")) {
         if (!tool_args_int(a, 1, INT32_MAX, &i)) return false;
         s->rank = (int32_t)i;

@@ -11,8 +11,8 @@ static void usage(FILE *f) {
         "commands:\n"
         "  bench mm       time Y = A·X (beta = 0) in one format against the same product "
         "by dense CBLAS\n"
-        "                 --format dense|coo|csr|bsr|nm|lowrank|sum|butterfly|circulant|\n"
-        "                 toeplitz  --density D (0,1]  --m M --k K --n N\n"
+        "                 --format dense|coo|csr|bsr|nm|lowrank|monarch|sum|butterfly|\n"
+        "                 circulant|toeplitz  --density D (0,1]  --m M --k K --n N\n"
         "                 lowrank: --rank R (default 32; random U, V; the dense peer\n"
         "                 multiplies U·Vᵀ materialised)  sum: a uniform CSR at --density plus\n"
         "                 a lowrank of --rank (W + U·Vᵀ, the LoRA / Scatterbrain case)\n"
@@ -23,6 +23,8 @@ static void usage(FILE *f) {
         "                 from --seed, applied by FFTW; the dense peer multiplies the\n"
         "                 materialised matrix, and a raw FFTW peer (same transforms, one\n"
         "                 thread) gives fft_peer_time_s and fft_peer_ratio\n"
+        "                 monarch: --blocks B (default: the largest divisor of gcd(M, K) up\n"
+        "                 to sqrt(min(M, K)); random factors, q = min(M, K)/B)\n"
         "                 bsr: --block B or BHxBW (tile, default 16; --density is the fraction\n"
         "                 of tiles kept, random tile pattern)\n"
         "                 nm: --nm N:M (default 2:4)  --nm-rows V (rows sharing a pattern,\n"
@@ -37,6 +39,13 @@ static void usage(FILE *f) {
         "                 defaults: csr, uniform, density 0.1, 4096 x 4096, n 256, cols, all\n"
         "                 cores, 10 reps per side (3..9 when slow, up to 50 when fast), 2 "
         "warm-ups, seed 1\n"
+        "  bench ffn      the Monarch FFN (up d -> 4d, GELU, down 4d -> d, Monarch weights) "
+        "against\n"
+        "                 the dense FFN of the same weights, both by lc_ffn_forward, timed\n"
+        "                 alternately: --d D (default 1024)  --n N (rows, default 256)\n"
+        "                 --format monarch  --blocks B (default 4)  --act gelu-tanh|gelu-erf\n"
+        "                 --threads T  --reps R (default 20)  --warmup W  --seed S  --json\n"
+        "                 (one lacuna-bench-ffn/1 object)\n"
         "  bench stream   read bandwidth: --threads T  --size-mb S (default 1024)  --reps R  "
         "--json\n"
         "  convert IN OUT between .mtx (.mtx.gz) and .npy (2-D float arrays); "
@@ -78,12 +87,13 @@ static void usage(FILE *f) {
 
 static int bench(int argc, char **argv) {
     if (argc < 3) {
-        tool_error("bench: which benchmark? (mm or stream)");
+        tool_error("bench: which benchmark? (mm, stream or ffn)");
         return 2;
     }
     if (strcmp(argv[2], "mm") == 0) return tool_bench_mm(argc - 1, argv + 1);
     if (strcmp(argv[2], "stream") == 0) return tool_bench_stream(argc - 1, argv + 1);
-    tool_error("bench: unknown benchmark '%s' (mm or stream)", argv[2]);
+    if (strcmp(argv[2], "ffn") == 0) return tool_bench_ffn(argc - 1, argv + 1);
+    tool_error("bench: unknown benchmark '%s' (mm, stream or ffn)", argv[2]);
     return 2;
 }
 

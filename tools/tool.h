@@ -98,12 +98,15 @@ typedef struct tool_random_spec {
     // [-1, 1)/sqrt(R); a random sum is a uniform CSR at --density plus such a lowrank (the
     // LoRA / Scatterbrain case).
     int32_t rank;
+    // --blocks B (monarch; default: lc_monarch_project's): a random Monarch matrix has B blocks,
+    // q = min(M, K)/B, R uniform in [-1, 1)/sqrt(K/B) and L in [-1, 1)/sqrt(q).
+    int32_t monarch_blocks;
 } tool_random_spec;
 
 // Defaults: uniform, 4096×4096, density 0.1, exponent LCI_POWERLAW_EXPONENT, seed 1.
 void tool_random_defaults(tool_random_spec *s);
 // True when the current option is one of the spec's: --density, --m, --k, --pattern, --exponent,
-// --block, --nm, --nm-rows, --rank.
+// --block, --nm, --nm-rows, --rank, --blocks.
 bool tool_random_is(const tool_args *a);
 // Reads one of those options (tool_random_is): false, after an error line, when its value is
 // bad; sets *given, and *exponent_given for --exponent.
@@ -142,6 +145,7 @@ typedef struct tool_mm_result {
     double optimize_s;       // wall time of lc_mat_optimize (with opts.optimize)
     char matrix[160];        // the matrix's name (tool_random_name, tool_file_name)
     int threads, reps, dense_reps, warmup;
+    int64_t monarch_blocks; // b of a Monarch matrix (0 for other formats)
     char isa[16], kernel[64], blas[128];
     lci_timing t;             // lacuna
     bool has_dense;           // false when the dense peer was skipped (array above 4 GiB)
@@ -216,6 +220,7 @@ int32_t tool_monarch_blocks_for(int64_t rows, int64_t cols, double budget);
 
 // ---- subcommands ----
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
+int tool_bench_ffn(int argc, char **argv);    // bench_ffn.c
 int tool_bench_stream(int argc, char **argv); // bench_stream.c
 int tool_convert(int argc, char **argv);      // convert.c
 int tool_gen(int argc, char **argv);          // gen.c

@@ -18,6 +18,8 @@ lc_status lci_mat_copy(lc_mat **out, const lc_mat *a) {
     case LC_FORMAT_CIRCULANT:
     case LC_FORMAT_TOEPLITZ:
         return lci_fftconv_copy(out, a);
+    case LC_FORMAT_MONARCH:
+        return lci_monarch_copy(out, a);
     case LC_FORMAT_BSR: // the same tiles: the CSR view holds every entry of every tile
         p.block_rows = ((const lci_bsr *)a)->bh, p.block_cols = ((const lci_bsr *)a)->bw;
         break;

@@ -3,6 +3,7 @@
 #include "mat.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const format_names[LC_FORMAT_COUNT] = {
@@ -31,7 +32,8 @@ int lc_format_supports(lc_format format, lc_layout layout) {
     return format == LC_FORMAT_DENSE || format == LC_FORMAT_COO || format == LC_FORMAT_CSR ||
            format == LC_FORMAT_BSR || format == LC_FORMAT_NM || format == LC_FORMAT_LOWRANK ||
            format == LC_FORMAT_SUM || format == LC_FORMAT_BUTTERFLY ||
-           format == LC_FORMAT_CIRCULANT || format == LC_FORMAT_TOEPLITZ;
+           format == LC_FORMAT_CIRCULANT || format == LC_FORMAT_TOEPLITZ ||
+           format == LC_FORMAT_MONARCH;
 }
 
 lc_status lci_check_shape(const char *who, int64_t m, int64_t k) {
@@ -191,7 +193,28 @@ static lc_status check_params(const char *who, const lc_mat_params *params) {
                          "%s: lowrank rank %d with rel_err %g is invalid (rank >= 0, rel_err in "
                          "[0, 1), not both set)",
                          who, params->rank, params->rel_err);
+    if (params->monarch_blocks < 0)
+        return lci_error(LC_ERR_ARG, "%s: monarch_blocks = %d (0: the default, else >= 1)", who,
+                         params->monarch_blocks);
     return LC_OK;
+}
+
+typedef lc_status (*project_fn)(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
+                                const lc_mat_params *params);
+
+// A dense M×K copy of a, projected by `fn` (the structured formats' conversions).
+static lc_status project_dense(lc_mat **out, const lc_mat *a, const lc_mat_params *p, project_fn fn,
+                               const char *what) {
+    float *d = NULL;
+    const int64_t ld = a->k > 1 ? a->k : 1;
+    char msg[64];
+    snprintf(msg, sizeof msg, "dense copy for the %s projection", what);
+    lc_status st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float), msg);
+    if (st) return st;
+    if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld)))
+        st = fn(out, d, a->m, a->k, ld, p);
+    lci_free(d);
+    return st;
 }
 
 // To low rank: an exact copy of a lowrank source when params keep its rank, else the
@@ -211,14 +234,26 @@ static lc_status convert_lowrank(lc_mat **out, const lc_mat *a, const lc_mat_par
         if ((st = lc_mat_convert(&pruned, a, LC_FORMAT_DENSE, &dp))) return st;
         a = pruned;
     }
-    float *d = NULL;
-    const int64_t ld = a->k > 1 ? a->k : 1;
-    if (!(st = lci_alloc_array((void **)&d, (size_t)(a->m * a->k), sizeof(float),
-                               "dense copy for the lowrank projection"))) {
-        if (!(a->m > 0 && a->k > 0) || !(st = lci_mat_to_dense(a, d, ld)))
-            st = lci_lowrank_from_dense(out, d, a->m, a->k, ld, &p);
-        lci_free(d);
+    st = project_dense(out, a, &p, lci_lowrank_from_dense, "lowrank");
+    lc_mat_free(pruned);
+    return st;
+}
+
+// To Monarch: an exact copy of a Monarch source with the same blocks (and the inner size the
+// projection would choose), else the projection of a dense copy (pruned first when density > 0).
+static lc_status convert_monarch(lc_mat **out, const lc_mat *a, const lc_mat_params *params) {
+    const lc_mat_params p = params ? *params : (lc_mat_params){0};
+    if (a->vt->format == LC_FORMAT_MONARCH && p.density == 0 &&
+        lci_monarch_is_projected_shape(a, p.monarch_blocks))
+        return lci_monarch_copy(out, a);
+    lc_status st;
+    lc_mat *pruned = NULL;
+    if (p.density > 0) {
+        lc_mat_params dp = {.density = p.density};
+        if ((st = lc_mat_convert(&pruned, a, LC_FORMAT_DENSE, &dp))) return st;
+        a = pruned;
     }
+    st = project_dense(out, a, &p, lci_monarch_from_dense, "monarch");
     lc_mat_free(pruned);
     return st;
 }
@@ -278,9 +313,11 @@ lc_status lc_mat_convert(lc_mat **out, const lc_mat *a, lc_format format,
         lci_error_clear();
         return LC_OK;
     }
-    if (format == LC_FORMAT_LOWRANK) {
+    if (format == LC_FORMAT_LOWRANK || format == LC_FORMAT_MONARCH) {
         lc_mat *res = NULL;
-        if ((st = convert_lowrank(&res, a, params))) return st;
+        if ((st = format == LC_FORMAT_LOWRANK ? convert_lowrank(&res, a, params)
+                                              : convert_monarch(&res, a, params)))
+            return st;
         *out = res;
         lci_error_clear();
         return LC_OK;

@@ -101,6 +101,14 @@ lc_status lci_lowrank_copy(lc_mat **out, const lc_mat *a);
 // and an exact copy of a butterfly matrix.
 lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda);
 lc_status lci_butterfly_copy(lc_mat **out, const lc_mat *a);
+// Monarch (src/formats/monarch): the projection of a dense M×K array (lda) with params'
+// monarch_blocks (lc_monarch_project), and an exact copy of a Monarch matrix.
+lc_status lci_monarch_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k, int64_t lda,
+                                 const lc_mat_params *params);
+lc_status lci_monarch_copy(lc_mat **out, const lc_mat *a);
+// True when the Monarch matrix a has the blocks (nblocks, or the default for 0) and inner size
+// the projection would give it, so a conversion may copy it.
+bool lci_monarch_is_projected_shape(const lc_mat *a, int64_t nblocks);
 // Sum (src/formats/sum): an exact copy of a sum (its operands copied by lci_mat_copy).
 lc_status lci_sum_copy(lc_mat **out, const lc_mat *a);
 // Circulant and Toeplitz (src/formats/circulant, src/formats/toeplitz): the nearest matrix of

@@ -1,0 +1,33 @@
+// monarch_ref.c: plain C oracle of the Monarch product, U = R·X (block by block), then
+// Y = alpha·P_M·L·(P_{bq}ᵀ·U) + beta·Y, used instead of the BLAS when the generic level is forced
+// (LC_ISA=generic).
+#include "monarch.h"
+
+void lci_monarch_mm_ref(const lci_monarch *a, const lci_mm_args *g) {
+    const int64_t b = a->b, q = a->q, p = a->p, s = a->s, n = g->n;
+    const bool cols = g->layout == LC_LAYOUT_COLS;
+    float *u = g->work; // (b·q)×n, row-major: u[t·n + v], t = k·q + i
+    for (int64_t k = 0; k < b; k++)
+        for (int64_t i = 0; i < q; i++) {
+            const float *rk = a->r + (k * q + i) * p;
+            for (int64_t v = 0; v < n; v++) {
+                float acc = 0.0f;
+                for (int64_t c = 0; c < p; c++) {
+                    const int64_t row = k * p + c;
+                    acc += rk[c] * (cols ? g->x[row * g->ldx + v] : g->x[v * g->ldx + row]);
+                }
+                u[(k * q + i) * n + v] = acc;
+            }
+        }
+    for (int64_t j = 0; j < b; j++)
+        for (int64_t o = 0; o < s; o++) {
+            const float *lj = a->l + (j * s + o) * q;
+            const int64_t i = o * b + j; // the output row of L_j's row o
+            for (int64_t v = 0; v < n; v++) {
+                float acc = 0.0f;
+                for (int64_t r = 0; r < q; r++) acc += lj[r] * u[(r * b + j) * n + v];
+                float *y = cols ? g->y + i * g->ldy + v : g->y + v * g->ldy + i;
+                *y = g->beta == 0.0f ? g->alpha * acc : g->alpha * acc + g->beta * *y;
+            }
+        }
+}
