@@ -21,6 +21,7 @@ import re
 import sys
 
 import bench_tables_nn
+import bench_tables_struct
 
 # Section 10.1 of the chapter: sparsity -> "actual speedup" (no row for 70%).
 CHAPTER_ACTUAL = {50: 1.1, 90: 1.8, 95: 2.3, 99: 3.5}
@@ -41,7 +42,8 @@ def load(paths):
                 except ValueError as ex:
                     sys.exit(f"{path}:{num}: not JSON ({ex})")
                 if str(obj.get("schema", "")).startswith(("lacuna-bench/", "lacuna-prune-eval/",
-                                                          "lacuna-generate/")):
+                                                          "lacuna-generate/",
+                                                          "lacuna-bench-ffn/")):
                     rows.append(obj)
     return rows
 
@@ -517,7 +519,9 @@ KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
          "paradox-peers": paradox_peers, "targets": targets, "structure": structure,
          "decode": decode, "targets-structured": targets_structured,
          "accuracy": bench_tables_nn.accuracy, "generation": bench_tables_nn.generation,
-         "targets-models": bench_tables_nn.targets_models}
+         "targets-models": bench_tables_nn.targets_models,
+         "families": bench_tables_struct.families, "monarch-ffn": bench_tables_struct.ffn,
+         "budget": bench_tables_struct.budget}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 

@@ -119,15 +119,18 @@ lc_status tool_prune_project(const tool_prune_pattern *p, const float *w, int64_
 }
 
 int32_t tool_monarch_blocks_for(int64_t rows, int64_t cols, double budget) {
-    // A Monarch with b blocks stores about 2·rows·cols / b weights (two factors of b blocks,
-    // exact when square): the smallest b >= 2 / F that divides both sides, else their gcd.
+    // A Monarch of b blocks (b dividing both sides, inner size q = min(M, K)/b, as the
+    // projection makes it) stores q·(M + K) weights: a fraction min(M, K)·(M + K)/(b·M·K). The
+    // smallest b that keeps at most `budget`, else the largest b there is (gcd(M, K)).
     int64_t a = rows, b = cols;
     while (b) {
         int64_t t = a % b;
         a = b, b = t;
     }
     const int64_t g = a > 0 ? a : 1;
+    const double small = (double)(rows < cols ? rows : cols);
+    const double need = small * (double)(rows + cols) / (budget * (double)rows * (double)cols);
     for (int64_t d = 1; d <= g; d++)
-        if (g % d == 0 && (double)d * budget >= 2.0) return (int32_t)d;
+        if (g % d == 0 && (double)d >= need * (1 - 1e-12)) return (int32_t)d;
     return (int32_t)g;
 }
