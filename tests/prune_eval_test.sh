@@ -75,6 +75,13 @@ out=$(pe mnist-mlp --pattern nm --budget 0.25 --layers fc1.weight) || fail "budg
 out=$(pe mnist-mlp --pattern lowrank --budget 0.25 --layers fc1.weight) || fail "budget lowrank"
 [ "$(echo "$out" | field pruned_kept)" = $((76 * 1284)) ] || fail "budget lowrank kept: $out"
 
+# Monarch on fc1 (500 x 784): gcd 4, so at most 4 blocks, q = 500/4 = 125, 125·(500 + 784) kept
+# whatever the budget below 41%; the projection keeps the MLP's accuracy.
+out=$(pe mnist-mlp --pattern monarch --budget 0.25 --layers fc1.weight) || fail "budget monarch"
+[ "$(echo "$out" | field pruned_kept)" = $((125 * 1284)) ] || fail "budget monarch kept: $out"
+out=$(pe mnist-mlp --pattern monarch:2 --layers fc1.weight) || fail "monarch:2"
+[ "$(echo "$out" | field pruned_kept)" = $((250 * 1284)) ] || fail "monarch:2 kept: $out"
+
 # ---- fine-tuning: held-out images only, and it recovers accuracy ----
 out=$(pe mnist-mlp --pattern unstructured:0.95 --finetune) || fail "finetune"
 [ "$(echo "$out" | field eval_first)" = 5000 ] || fail "finetune eval_first: $out"
