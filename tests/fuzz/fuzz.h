@@ -56,6 +56,22 @@ static inline bool same_bits(float a, float b) {
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
+// Y = A·X (beta = 0) for n vectors of K in `layout`, with X filled with small integers
+// ((i·7) mod 5 − 2, exact in float) and Y with NaN first (beta = 0 must ignore it); x and y have
+// room for K·n and M·n floats. Element (row i, vector j) of X or Y is at fuzz_at(...).
+static inline void fuzz_product(const lc_mat *A, lc_layout layout, int64_t m, int64_t k, int64_t n,
+                                float *x, float *y) {
+    const bool cols = layout == LC_LAYOUT_COLS;
+    for (int64_t i = 0; i < k * n; i++) x[i] = (float)((i * 7) % 5) - 2.0f;
+    for (int64_t i = 0; i < m * n; i++) y[i] = NAN;
+    FUZZ_CHECK(lc_mat_mm(A, layout, n, 1.0f, x, cols ? n : k, 0.0f, y, cols ? n : m) == LC_OK);
+}
+
+// Index of entry `i` of vector `j` in an array of vectors of length len (n of them) in `layout`.
+static inline int64_t fuzz_at(lc_layout layout, int64_t len, int64_t n, int64_t i, int64_t j) {
+    return layout == LC_LAYOUT_COLS ? i * n + j : j * len + i;
+}
+
 static void *fuzz_alloc(size_t size, size_t alignment, void *ctx) {
     (void)ctx;
     if (size > FUZZ_ALLOC_LIMIT) return NULL;

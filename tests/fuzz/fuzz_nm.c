@@ -21,20 +21,17 @@
 static void check_product(const lc_mat *A, int64_t m, int64_t k, const float *ref, int64_t n,
                           lc_layout layout) {
     static float x[MAXK * 20], y[MAXM * 20];
-    const bool cols = layout == LC_LAYOUT_COLS;
-    for (int64_t i = 0; i < k * n; i++) x[i] = (float)((i * 7) % 5) - 2.0f;
-    for (int64_t i = 0; i < m * n; i++) y[i] = NAN; // beta = 0 must ignore it
-    FUZZ_CHECK(lc_mat_mm(A, layout, n, 1.0f, x, cols ? n : k, 0.0f, y, cols ? n : m) == LC_OK);
+    fuzz_product(A, layout, m, k, n, x, y);
     for (int64_t i = 0; i < m; i++)
         for (int64_t j = 0; j < n; j++) {
             double exact = 0, mag = 0;
             for (int64_t c = 0; c < k; c++) {
-                const double xv = cols ? x[c * n + j] : x[j * k + c];
+                const double xv = x[fuzz_at(layout, k, n, c, j)];
                 exact += (double)ref[i * k + c] * xv;
                 mag += fabs((double)ref[i * k + c] * xv);
             }
             if (mag > 1e37) continue; // float sums may overflow near FLT_MAX
-            const float got = y[cols ? i * n + j : j * m + i];
+            const float got = y[fuzz_at(layout, m, n, i, j)];
             FUZZ_CHECK(fabs(got - exact) <= (double)(k + 2) * FLT_EPSILON * mag + 1e-30);
         }
 }
