@@ -39,9 +39,16 @@ void lci_conv_im2col(const float *x, int64_t c, int64_t h, int64_t w, int64_t kh
 bool lci_activation_valid(lc_activation act);
 // act(x) for one value (the oracle of the loops below, and for tests).
 float lci_activation_eval(lc_activation act, float x);
-// h[i] = act(h[i]) for i < count.
+// h[i] = act(h[i]) for i < count, by the kernel of the ISA level in force, split across
+// threads (bitwise the same for any thread count).
 void lci_activation_apply(lc_activation act, float *h, int64_t count);
-// h[i] = act(h[i]) · u[i] for i < count (the gated FFN).
+// h[i] = act(h[i]) · u[i] for i < count (the gated FFN), likewise.
 void lci_activation_gated(lc_activation act, float *h, const float *u, int64_t count);
+// The kernels (LCI_KERNEL_ACTIVATION): h[i] = act(h[i]), times u[i] when u is not NULL, for
+// i < count; act valid. _ref evaluates lci_activation_eval one value at a time.
+typedef void (*lci_activation_fn)(lc_activation act, float *h, const float *u, int64_t count);
+void lci_activation_ref(lc_activation act, float *h, const float *u, int64_t count);
+void lci_activation_avx2(lc_activation act, float *h, const float *u, int64_t count);
+void lci_activation_avx512(lc_activation act, float *h, const float *u, int64_t count);
 
 #endif // LACUNA_NN_H
