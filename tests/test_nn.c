@@ -228,6 +228,21 @@ static void test_ffn(void **state) {
                              formats[f].name, a, gated ? " gated" : "", (long long)t, (long long)dm,
                              (long long)df, bias);
                     check_rows(t, dm, y, ldy, z, ez, what);
+                    // The workspace form gives the same bits and allocates nothing.
+                    size_t ws_size;
+                    assert_ok(lc_ffn_workspace_size(ffn, t, &ws_size));
+                    void *ws = ws_size ? aligned_alloc(64, (ws_size + 63) / 64 * 64) : NULL;
+                    float *y2 = nan_array(t * ldy);
+                    tu_alloc_install();
+                    tu_fail_after(0);
+                    assert_ok(lc_ffn_forward_ws(ffn, t, x, ldx, y2, ldy, ws, ws_size));
+                    tu_fail_after(-1);
+                    tu_alloc_uninstall();
+                    assert_memory_equal(y, y2, (size_t)(t * ldy) * 4);
+                    if (ws_size > 0)
+                        assert_status(lc_ffn_forward_ws(ffn, t, x, ldx, y2, ldy, ws, ws_size - 1),
+                                      LC_ERR_ARG);
+                    free(ws), free(y2);
                     // In place (y = x) gives the same bits.
                     if (t > 0 && dm > 0) {
                         assert_ok(lc_ffn_forward(ffn, t, x, ldx, x, ldx));
@@ -243,6 +258,8 @@ static void test_ffn(void **state) {
         }
     }
     lc_ffn_free(NULL);
+    size_t bytes;
+    assert_status(lc_ffn_workspace_size(NULL, 1, &bytes), LC_ERR_ARG);
 }
 
 // 1 and 2 threads give the same bits, for a linear layer and an SwiGLU FFN over each format,

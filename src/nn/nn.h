@@ -17,9 +17,10 @@ lc_status lci_linear_init(lc_linear *layer, const char *who, const char *what, c
                           const float *bias);
 // Frees what lci_linear_init allocated (not the weight).
 void lci_linear_release(lc_linear *layer);
-// y = x·Wᵀ + b on T rows, arguments already checked (lci_nn_check_rows).
+// y = x·Wᵀ + b on T rows, arguments already checked (lci_nn_check_rows). work NULL: the product
+// allocates its own scratch (lc_mat_mm); else lc_mat_mm_ws with work / work_size.
 lc_status lci_linear_apply(const lc_linear *layer, int64_t t, const float *x, int64_t ldx, float *y,
-                           int64_t ldy);
+                           int64_t ldy, void *work, size_t work_size);
 
 // Checks one T×cols row-major activation array `p` with row stride ld for `who`: ld >= max(1,
 // cols) (LC_ERR_ARG), p not NULL when it has elements (LC_ERR_ARG), its extent within int64
