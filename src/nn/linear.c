@@ -38,9 +38,11 @@ void lci_linear_release(lc_linear *layer) {
 }
 
 lc_status lci_linear_apply(const lc_linear *layer, int64_t t, const float *x, int64_t ldx, float *y,
-                           int64_t ldy) {
+                           int64_t ldy, void *work, size_t work_size) {
     // X is T×K and Y is T×M in the rows layout: Y = X·Wᵀ, exactly the layer without its bias.
-    lc_status st = lc_mat_mm(layer->w, LC_LAYOUT_ROWS, t, 1.0f, x, ldx, 0.0f, y, ldy);
+    lc_status st = work ? lc_mat_mm_ws(layer->w, LC_LAYOUT_ROWS, t, 1.0f, x, ldx, 0.0f, y, ldy,
+                                       work, work_size)
+                        : lc_mat_mm(layer->w, LC_LAYOUT_ROWS, t, 1.0f, x, ldx, 0.0f, y, ldy);
     if (st || !layer->bias) return st;
     const int64_t m = layer->w->m;
     const float *b = layer->bias;
@@ -75,7 +77,7 @@ lc_status lc_linear_forward(const lc_linear *layer, int64_t t, const float *x, i
     if ((st = lci_nn_check_rows(who, "x", "d_in", t, layer->w->k, x, ldx)) ||
         (st = lci_nn_check_rows(who, "y", "d_out", t, layer->w->m, y, ldy)))
         return st;
-    if ((st = lci_linear_apply(layer, t, x, ldx, y, ldy))) {
+    if ((st = lci_linear_apply(layer, t, x, ldx, y, ldy, NULL, 0))) {
         lci_error_prefix("%s", who);
         return st;
     }
