@@ -8,6 +8,7 @@ extern const lci_kernel lci_csr_kernels_ref[];
 extern const lci_kernel lci_bsr_kernels_ref[];
 extern const lci_kernel lci_nm_kernels_ref[];
 extern const lci_kernel lci_stream_kernels_ref[];
+extern const lci_kernel lci_lowrank_kernels_ref[];
 #ifdef LCI_HAVE_X86_KERNELS
 extern const lci_kernel lci_csr_kernels_avx2[];
 extern const lci_kernel lci_csr_kernels_avx512[];
@@ -17,16 +18,19 @@ extern const lci_kernel lci_nm_kernels_avx2[];
 extern const lci_kernel lci_nm_kernels_avx512[];
 extern const lci_kernel lci_stream_kernels_avx2[];
 extern const lci_kernel lci_stream_kernels_avx512[];
+extern const lci_kernel lci_lowrank_kernels_avx2[];
+extern const lci_kernel lci_lowrank_kernels_avx512[];
 #endif
 
 // Each table ends with an entry whose fn is NULL.
 static const lci_kernel *const tables[] = {
-    lci_csr_kernels_ref,     lci_bsr_kernels_ref,       lci_nm_kernels_ref,
-    lci_stream_kernels_ref,
+    lci_csr_kernels_ref,        lci_bsr_kernels_ref,       lci_nm_kernels_ref,
+    lci_stream_kernels_ref,     lci_lowrank_kernels_ref,
 #ifdef LCI_HAVE_X86_KERNELS
-    lci_csr_kernels_avx2,    lci_csr_kernels_avx512,    lci_bsr_kernels_avx2,
-    lci_bsr_kernels_avx512,  lci_nm_kernels_avx2,       lci_nm_kernels_avx512,
-    lci_stream_kernels_avx2, lci_stream_kernels_avx512,
+    lci_csr_kernels_avx2,       lci_csr_kernels_avx512,    lci_bsr_kernels_avx2,
+    lci_bsr_kernels_avx512,     lci_nm_kernels_avx2,       lci_nm_kernels_avx512,
+    lci_stream_kernels_avx2,    lci_stream_kernels_avx512, lci_lowrank_kernels_avx2,
+    lci_lowrank_kernels_avx512,
 #endif
 };
 

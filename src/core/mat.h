@@ -134,7 +134,8 @@ typedef enum lci_kernel_id {
     LCI_KERNEL_NM_MV,
     LCI_KERNEL_NM_GROUP_MM,
     LCI_KERNEL_NM_GROUP_MV,
-    LCI_KERNEL_STREAM, // lci_stream_fn
+    LCI_KERNEL_STREAM,       // lci_stream_fn
+    LCI_KERNEL_LOWRANK_GEMM, // lci_lowrank_gemm_fn (src/formats/lowrank/lowrank.h)
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 
