@@ -4,9 +4,6 @@
 // output in one fixed chain whatever the blocks, so no result depends on the thread count.
 #include "lowrank.h"
 
-#include <cblas.h>
-#include <string.h>
-
 // Step 1 runs over blocks of NB1 vectors × RC ranks, K in passes of KB steps (the B panel of a
 // pass, KB rows of 64 floats, stays in L1/L2 across the row tiles). Step 2 over blocks of
 // BLOCK_M rows of U (32 KB at r = 32) × all vectors.
@@ -16,7 +13,9 @@ typedef struct lowrank_job {
     const lci_lowrank *a;
     const lci_mm_args *g;
     lci_lowrank_gemm_fn gemm;
-    float *t;   // cols layout: T (r×n, row stride n); rows layout: Tᵀ (n×r, row stride r)
+    float *t;   // T (r×n, row stride n), or Tᵀ (n×r, row stride r) when tt
+    bool tt;    // step 1 broadcasts X: the rows layout, or one vector
+    bool yrows; // step 2 loads Uᵀ: the rows layout, or one contiguous vector
     int64_t nb; // step 1: vector blocks; step 2: row blocks
     int64_t blocks;
     int parts;
@@ -33,14 +32,16 @@ static void step1_block(const lowrank_job *j, int64_t j0, int64_t l0) {
     const int64_t k = a->base.k, r = a->r, nb = min64(NB1, g->n - j0), rc = min64(RC, r - l0);
     for (int64_t p0 = 0; p0 < k; p0 += KB) {
         lci_lowrank_gemm s = {.steps = min64(KB, k - p0), .alpha = 1.0f, .accumulate = p0 > 0};
-        if (g->layout == LC_LAYOUT_COLS) { // T[l0.., j0..] (rc×nb): V broadcast, X rows loaded
+        if (!j->tt) { // T[l0.., j0..] (rc×nb): V broadcast, X rows loaded (cols layout)
             s.rows = rc, s.cols = nb;
             s.a = a->v + p0 * r + l0, s.as = 1, s.ast = r;
             s.b = g->x + p0 * g->ldx + j0, s.ldb = g->ldx;
             s.c = j->t + l0 * g->n + j0, s.ldc = g->n;
         } else { // Tᵀ[j0.., l0..] (nb×rc): X broadcast, V rows loaded
+            const bool cols = g->layout == LC_LAYOUT_COLS; // then n = 1
             s.rows = nb, s.cols = rc;
-            s.a = g->x + j0 * g->ldx + p0, s.as = g->ldx, s.ast = 1;
+            s.a = cols ? g->x + p0 * g->ldx : g->x + j0 * g->ldx + p0;
+            s.as = cols ? 1 : g->ldx, s.ast = cols ? g->ldx : 1;
             s.b = a->v + p0 * r + l0, s.ldb = r;
             s.c = j->t + j0 * r + l0, s.ldc = r;
         }
@@ -59,7 +60,7 @@ static void step2_block(const lowrank_job *j, int64_t i0) {
     const lci_lowrank *a = j->a;
     const lci_mm_args *g = j->g;
     const int64_t r = a->r, mb = min64(BLOCK_M, a->base.m - i0);
-    if (g->layout == LC_LAYOUT_COLS) { // Y[i0.., :] = alpha·U[i0.., :]·T + beta·Y
+    if (!j->yrows) { // Y[i0.., :] = alpha·U[i0.., :]·T + beta·Y (cols layout)
         lci_lowrank_gemm s = {.rows = mb,
                               .cols = g->n,
                               .steps = r,
@@ -75,7 +76,8 @@ static void step2_block(const lowrank_job *j, int64_t i0) {
         j->gemm(&s);
         return;
     }
-    // Rows layout: Y[:, i0..] (n×mb) = alpha·Tᵀ·U[i0.., :]ᵀ + beta·Y: Tᵀ broadcast, Uᵀ loaded.
+    // Rows layout: Y[:, i0..] (n×mb) = alpha·Tᵀ·U[i0.., :]ᵀ + beta·Y: Tᵀ broadcast, Uᵀ loaded
+    // (for one vector, T and Tᵀ are the same array).
     lci_lowrank_gemm s = {.rows = g->n,
                           .cols = mb,
                           .steps = r,
@@ -102,38 +104,19 @@ static int parts_for(double work, int64_t blocks) {
     return parts > blocks ? (int)blocks : parts;
 }
 
-// One vector: T = Vᵀ·x, then y = alpha·U·T + beta·y, by CBLAS sgemv (x, y strided in the cols
-// layout).
-static void mv_part(void *vjob, int part) {
-    (void)part;
-    const lowrank_job *j = vjob;
-    const lci_lowrank *a = j->a;
-    const lci_mm_args *g = j->g;
-    const bool cols = g->layout == LC_LAYOUT_COLS;
-    const int m = (int)a->base.m, k = (int)a->base.k, r = (int)a->r;
-    float *t = g->work;
-    cblas_sgemv(CblasRowMajor, CblasTrans, k, r, 1.0f, a->v, r, g->x, cols ? (int)g->ldx : 1, 0.0f,
-                t, 1);
-    const int incy = cols ? (int)g->ldy : 1;
-    if (g->beta == 0.0f)
-        for (int i = 0; i < m; i++) g->y[(int64_t)i * incy] = 0.0f;
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, m, r, g->alpha, a->u, r, t, 1, g->beta, g->y, incy);
-}
-
 lc_status lci_lowrank_mm(const lc_mat *mat, const lci_mm_args *g) {
     const lci_lowrank *a = (const lci_lowrank *)mat;
     if (lci_isa() == LC_ISA_GENERIC) {
         lci_lowrank_mm_ref(a, g);
         return LC_OK;
     }
-    // One vector by CBLAS sgemv where its int arguments allow (else by the kernel, as n > 1).
-    if (g->n == 1 && g->ldx <= INT32_MAX && g->ldy <= INT32_MAX && mat->m <= INT32_MAX &&
-        mat->k <= INT32_MAX) {
-        lci_parallel_blas(1, mv_part, (void *)&(lowrank_job){.a = a, .g = g});
-        return LC_OK;
-    }
     const double r = (double)a->r, n = (double)g->n;
-    lowrank_job job = {.a = a, .g = g, .t = g->work};
+    const bool rows = g->layout == LC_LAYOUT_ROWS;
+    lowrank_job job = {.a = a,
+                       .g = g,
+                       .t = g->work,
+                       .tt = rows || g->n == 1,
+                       .yrows = rows || (g->n == 1 && g->ldy == 1)};
     job.gemm = (lci_lowrank_gemm_fn)lci_kernel_get(LCI_KERNEL_LOWRANK_GEMM);
     job.nb = (g->n + NB1 - 1) / NB1;
     job.blocks = job.nb * ((a->r + RC - 1) / RC);
