@@ -54,8 +54,8 @@ AI void tile(const lci_lowrank_gemm *g, int64_t q0, int64_t c0, __m256i m, bool 
     }
 }
 
-AI void row_tiles(const lci_lowrank_gemm *g, int64_t c0, __m256i m, bool full, const int R,
-                  const int NV) {
+AI void row_tiles_(const lci_lowrank_gemm *g, int64_t c0, __m256i m, const bool full, const int R,
+                   const int NV) {
     int64_t q0 = 0;
     for (; q0 + R <= g->rows; q0 += R) tile(g, q0, c0, m, full, R, NV);
     switch (g->rows - q0) {
@@ -77,6 +77,15 @@ AI void row_tiles(const lci_lowrank_gemm *g, int64_t c0, __m256i m, bool full, c
     default:
         break;
     }
+}
+
+// `full` as a constant: no select between loadu and maskload inside the step loop.
+AI void row_tiles(const lci_lowrank_gemm *g, int64_t c0, __m256i m, bool full, const int R,
+                  const int NV) {
+    if (full)
+        row_tiles_(g, c0, m, true, R, NV);
+    else
+        row_tiles_(g, c0, m, false, R, NV);
 }
 
 void lci_lowrank_gemm_avx2(const lci_lowrank_gemm *g) {
