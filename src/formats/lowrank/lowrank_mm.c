@@ -5,18 +5,20 @@
 #include "lowrank.h"
 
 // Step 1 runs over blocks of NB1 vectors × RC ranks, K in passes of KB steps (the B panel of a
-// pass, KB rows of 64 floats, stays in L1/L2 across the row tiles). Step 2 over blocks of
-// BLOCK_M rows of U (32 KB at r = 32) × all vectors.
+// pass, KB rows of 64 floats, stays in L1/L2 across the row tiles); when that makes fewer blocks
+// than threads, the blocks get narrower (ranks when T is r×n, vectors when Tᵀ is n×r), so two
+// threads share n = 16. Step 2 over blocks of BLOCK_M rows of U (32 KB at r = 32) × all vectors.
 enum { NB1 = 64, RC = 32, KB = 128, BLOCK_M = LCI_LOWRANK_UT_BLOCK };
 
 typedef struct lowrank_job {
     const lci_lowrank *a;
     const lci_mm_args *g;
     lci_lowrank_gemm_fn gemm;
-    float *t;   // T (r×n, row stride n), or Tᵀ (n×r, row stride r) when tt
-    bool tt;    // step 1 broadcasts X: the rows layout, or one vector
-    bool yrows; // step 2 loads Uᵀ: the rows layout, or one contiguous vector
-    int64_t nb; // step 1: vector blocks; step 2: row blocks
+    float *t;        // T (r×n, row stride n), or Tᵀ (n×r, row stride r) when tt
+    bool tt;         // step 1 broadcasts X: the rows layout, or one vector
+    bool yrows;      // step 2 loads Uᵀ: the rows layout, or one contiguous vector
+    int64_t nb1, rc; // step 1: vectors × ranks of a block
+    int64_t nb;      // step 1: vector blocks; step 2: row blocks
     int64_t blocks;
     int parts;
 } lowrank_job;
@@ -29,7 +31,8 @@ static int64_t min64(int64_t a, int64_t b) {
 static void step1_block(const lowrank_job *j, int64_t j0, int64_t l0) {
     const lci_lowrank *a = j->a;
     const lci_mm_args *g = j->g;
-    const int64_t k = a->base.k, r = a->r, nb = min64(NB1, g->n - j0), rc = min64(RC, r - l0);
+    const int64_t k = a->base.k, r = a->r, nb = min64(j->nb1, g->n - j0);
+    const int64_t rc = min64(j->rc, r - l0);
     for (int64_t p0 = 0; p0 < k; p0 += KB) {
         lci_lowrank_gemm s = {.steps = min64(KB, k - p0), .alpha = 1.0f, .accumulate = p0 > 0};
         if (!j->tt) { // T[l0.., j0..] (rc×nb): V broadcast, X rows loaded (cols layout)
@@ -52,7 +55,7 @@ static void step1_block(const lowrank_job *j, int64_t j0, int64_t l0) {
 static void step1_part(void *vjob, int part) {
     const lowrank_job *j = vjob;
     for (int64_t b = part; b < j->blocks; b += j->parts)
-        step1_block(j, (b % j->nb) * NB1, (b / j->nb) * RC);
+        step1_block(j, (b % j->nb) * j->nb1, (b / j->nb) * j->rc);
 }
 
 // Step 2 for rows [i0, i0 + BLOCK_M) of Y, all vectors.
@@ -118,8 +121,16 @@ lc_status lci_lowrank_mm(const lc_mat *mat, const lci_mm_args *g) {
                        .tt = rows || g->n == 1,
                        .yrows = rows || (g->n == 1 && g->ldy == 1)};
     job.gemm = (lci_lowrank_gemm_fn)lci_kernel_get(LCI_KERNEL_LOWRANK_GEMM);
-    job.nb = (g->n + NB1 - 1) / NB1;
-    job.blocks = job.nb * ((a->r + RC - 1) / RC);
+    const int want = lci_threads_for(r * (double)mat->k * n, 1 << 20);
+    job.nb1 = NB1, job.rc = RC;
+    if (((g->n + NB1 - 1) / NB1) * ((a->r + RC - 1) / RC) < want) {
+        if (job.tt) // vectors are the broadcast rows: blocks of whole 8-row tiles
+            job.nb1 = ((g->n + want - 1) / want + 7) / 8 * 8;
+        else // ranks are the broadcast rows: blocks of whole 4-row tiles
+            job.rc = ((a->r + want - 1) / want + 3) / 4 * 4;
+    }
+    job.nb = (g->n + job.nb1 - 1) / job.nb1;
+    job.blocks = job.nb * ((a->r + job.rc - 1) / job.rc);
     job.parts = parts_for(r * (double)mat->k * n, job.blocks);
     lci_parallel(job.parts, step1_part, &job);
     job.nb = (mat->m + BLOCK_M - 1) / BLOCK_M;
