@@ -135,9 +135,26 @@ static void edges_body(void) {
     }
 }
 
+// Two threads on few vectors (step 1's blocks narrowed to share them), against the reference.
+static void narrow_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 36);
+    const int64_t m = 300, k = 4200, r = 32;
+    float *u, *v;
+    random_factors(&rng, m, k, r, &u, &v);
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_create_lowrank(&A, m, k, r, u, v));
+    assert_ok(lc_threads_set(2));
+    for (int l = 0; l < 2; l++) check_product(A, u, v, r, (lc_layout)l, 16, 0.5f, 1.0f, 1, &rng);
+    assert_ok(lc_threads_set(0));
+    lc_mat_free(A);
+    free(u), free(v);
+}
+
 static void test_tile_edges(void **state) {
     (void)state;
     tu_each_isa(edges_body);
+    tu_each_isa(narrow_body);
 }
 
 // The kernel of each ISA level gives the bits of the plain C one (the same fma chains), reads
@@ -300,6 +317,9 @@ static void threads_body(void) {
     lci_rng_seed(&rng, 33);
     const int64_t m = 1001, k = 903, ns[] = {1, 37, 130, 256};
     for (int64_t r = 16; r <= 48; r += 17) threads_rank(&rng, m, k, r, ns, 4);
+    // Few vectors, long K: step 1 has fewer blocks than threads and narrows them.
+    const int64_t few[] = {16, 17};
+    threads_rank(&rng, 300, 4200, 32, few, 2);
 }
 
 static void test_thread_identity(void **state) {
