@@ -30,11 +30,13 @@ void lci_lowrank_destroy(lc_mat *mat);
 // rows of cols contiguous floats, stride ldb):
 //   accumulate: C[q, c] += Σ_s A[q, s]·B[s, c]
 //   otherwise:  C[q, c] = alpha·Σ_s A[q, s]·B[s, c] + beta·C[q, c] (beta = 0: C is not read)
-// Every C entry is one chain, acc = (accumulate ? C : 0); acc = fma(A[q, s], B[s, c], acc) for
-// s = 0, 1, .. in order, so a product cut into step blocks (the first not accumulating, with alpha
-// = 1 and beta = 0, the rest accumulating) gives the same bits as one call, and no result depends
-// on how rows or columns are cut. Both steps of the product are this kernel (lowrank_mm.c):
-// step 1 broadcasts V (cols layout) or X (rows), step 2 broadcasts U (cols) or Tᵀ (rows).
+// Every C entry is one chain from acc = 0, acc = fma(A[q, s], B[s, c], acc) for s = 0, 1, .. in
+// order, then C + acc (accumulate) or alpha·acc and one fma with beta·C: no result depends on how
+// rows or columns are cut. A long sum cut into step blocks (the first not accumulating, with
+// alpha = 1 and beta = 0, the rest accumulating) is a blocked sum: a term meets at most
+// (block + blocks − 1) roundings, not one per step. Both steps of the product are this kernel
+// (lowrank_mm.c): step 1 broadcasts V (cols layout) or X (rows), step 2 broadcasts U (cols) or Tᵀ
+// (rows).
 typedef struct lci_lowrank_gemm {
     int64_t rows, cols, steps;
     const float *a;

@@ -21,10 +21,7 @@ AI void tile(const lci_lowrank_gemm *g, int64_t q0, int64_t c0, __m256i m, bool 
     const float *pb = g->b + c0;
     for (int q = 0; q < R; q++) {
         pa[q] = g->a + (q0 + q) * g->as;
-        float *pc = g->c + (q0 + q) * g->ldc + c0;
-        for (int v = 0; v < NV; v++)
-            acc[q][v] =
-                !g->accumulate ? _mm256_setzero_ps() : load_last(pc + 8 * v, m, full || v < NV - 1);
+        for (int v = 0; v < NV; v++) acc[q][v] = _mm256_setzero_ps();
     }
     const int64_t ast = g->ast, ldb = g->ldb;
     for (int64_t s = 0; s < g->steps; s++) {
@@ -42,7 +39,9 @@ AI void tile(const lci_lowrank_gemm *g, int64_t q0, int64_t c0, __m256i m, bool 
         for (int v = 0; v < NV; v++) {
             const bool f = full || v < NV - 1;
             __m256 o = acc[q][v];
-            if (!g->accumulate) {
+            if (g->accumulate) {
+                o = _mm256_add_ps(load_last(pc + 8 * v, m, f), o);
+            } else {
                 o = _mm256_mul_ps(alpha, o);
                 if (g->beta != 0.0f) o = _mm256_fmadd_ps(beta, load_last(pc + 8 * v, m, f), o);
             }

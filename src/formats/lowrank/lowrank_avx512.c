@@ -17,11 +17,7 @@ AI void tile(const lci_lowrank_gemm *g, int64_t q0, int64_t c0, __mmask16 last, 
     const float *pb = g->b + c0;
     for (int q = 0; q < R; q++) {
         pa[q] = g->a + (q0 + q) * g->as;
-        float *pc = g->c + (q0 + q) * g->ldc + c0;
-        for (int v = 0; v < NV; v++)
-            acc[q][v] = !g->accumulate ? _mm512_setzero_ps()
-                        : v < NV - 1   ? _mm512_loadu_ps(pc + 16 * v)
-                                       : _mm512_maskz_loadu_ps(last, pc + 16 * v);
+        for (int v = 0; v < NV; v++) acc[q][v] = _mm512_setzero_ps();
     }
     const int64_t ast = g->ast, ldb = g->ldb;
     for (int64_t s = 0; s < g->steps; s++) {
@@ -41,7 +37,9 @@ AI void tile(const lci_lowrank_gemm *g, int64_t q0, int64_t c0, __mmask16 last, 
         for (int v = 0; v < NV; v++) {
             __m512 o = acc[q][v];
             const __mmask16 m = v < NV - 1 ? (__mmask16)0xffff : last;
-            if (!g->accumulate) {
+            if (g->accumulate) {
+                o = _mm512_add_ps(_mm512_maskz_loadu_ps(m, pc + 16 * v), o);
+            } else {
                 o = _mm512_mul_ps(alpha, o);
                 if (g->beta != 0.0f)
                     o = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m, pc + 16 * v), o);

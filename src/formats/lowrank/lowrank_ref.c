@@ -10,10 +10,12 @@ void lci_lowrank_gemm_ref(const lci_lowrank_gemm *g) {
         const float *a = g->a + q * g->as;
         float *c = g->c + q * g->ldc;
         for (int64_t j = 0; j < g->cols; j++) {
-            float acc = g->accumulate ? c[j] : 0.0f;
+            float acc = 0.0f;
             for (int64_t s = 0; s < g->steps; s++)
                 acc = fmaf(a[s * g->ast], g->b[s * g->ldb + j], acc);
-            if (!g->accumulate) {
+            if (g->accumulate) {
+                acc = c[j] + acc;
+            } else {
                 acc *= g->alpha;
                 if (g->beta != 0.0f) acc = fmaf(g->beta, c[j], acc);
             }
