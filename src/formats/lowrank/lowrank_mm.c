@@ -1,7 +1,8 @@
 // lowrank_mm.c: Y = alpha·U·(Vᵀ·X) + beta·Y in two steps through a workspace, both by the
 // format's register-tiled kernel (lowrank.h, chosen by lci_kernel_get): step 1 T = Vᵀ·X, step 2
-// Y = alpha·U·T + beta·Y, each cut into blocks that lacuna's threads share. The kernel sums every
-// output in one fixed chain whatever the blocks, so no result depends on the thread count.
+// Y = alpha·U·T + beta·Y, each cut into blocks that lacuna's threads share. Every output is summed
+// in one fixed order whatever the blocks (T in passes of KB steps, the passes added in order), so
+// no result depends on the thread count.
 #include "lowrank.h"
 
 // Step 1 runs over blocks of NB1 vectors × RC ranks, K in passes of KB steps (the B panel of a
