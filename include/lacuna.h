@@ -221,7 +221,8 @@ LC_API lc_status lc_nm_check(const float *a, int64_t m, int64_t k, int64_t lda, 
 // multiplied as IEEE says). A product computes T = Vᵀ·X (r×n, in the workspace) and then
 // alpha·U·T + beta·Y, so it costs 2·r·(M+K) flops per vector; the result is within
 // (K + r + 2)·eps·(|alpha|·|U|·(|V|ᵀ·|X|) + |beta|·|Y|) of the exact value, elementwise in the
-// factors (not in the entries of U·Vᵀ, which may cancel: see docs/design.md).
+// factors (not in the entries of U·Vᵀ, which may cancel: see docs/design.md). The matrix holds
+// U, V and a packed Uᵀ for the rows layout: r·(2M + K) floats.
 LC_API lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r,
                                        const float *u, const float *v);
 

@@ -1,10 +1,12 @@
 // test_lowrank.c: the low-rank format A = U·Vᵀ: products (each ISA level, both layouts, alpha,
 // beta, n = 0/1/odd, empty shapes) against a double-precision reference computed from the
-// factors, within the format's bound (K + r + 2)·eps·(|alpha|·|U|·(|V|ᵀ·|X|) + |beta|·|Y|);
+// factors, within the format's bound (K + r + 2)·eps·(|alpha|·|U|·(|V|ᵀ·|X|) + |beta|·|Y|), K
+// replaced by the kernels' blocked depth min(K, 128 + ceil(K/128) - 1) above the generic level;
 // to_dense, info, conversions; the SVD projection (exact recovery, the optimal tail bound, the
 // rel_err rule, energy); bad input; allocation failures; 1- vs 2-thread identity.
 #include "testutil.h"
 #include "core/mat.h"
+#include "formats/lowrank/lowrank.h"
 
 #include <float.h>
 #include <lapacke.h>
@@ -50,6 +52,10 @@ static void check_product(const lc_mat *A, const float *u, const float *v, int64
                 ta[l * n + j] += fabs((double)v[p * r + l] * xv);
             }
     const double eps = FLT_EPSILON;
+    // Roundings a term of T meets: K in the plain C product; the kernels sum K in passes of 128
+    // (lowrank_mm.c), at most 128 + ceil(K/128) - 1.
+    const int64_t depth =
+        lc_isa_get() == LC_ISA_GENERIC || k <= 128 ? k : 128 + (k + 127) / 128 - 1;
     for (int64_t i = 0; i < m; i++)
         for (int64_t j = 0; j < n; j++) {
             double s = 0, sa = 0, yv = 0;
@@ -59,9 +65,9 @@ static void check_product(const lc_mat *A, const float *u, const float *v, int64
             }
             if (beta != 0.0f) yv = cols ? y0[i * ldy + j] : y0[j * ldy + i];
             ref[i * n + j] = (double)alpha * s + (double)beta * yv;
-            bound[i * n + j] =
-                (double)(k + r + 2) * eps * (fabs((double)alpha) * sa + fabs((double)beta * yv)) +
-                1e-30;
+            bound[i * n + j] = (double)(depth + r + 2) * eps *
+                                   (fabs((double)alpha) * sa + fabs((double)beta * yv)) +
+                               1e-30;
         }
     assert_ok(lc_mat_mm(A, layout, n, alpha, x, ldx, beta, y, ldy));
     char what[160];
@@ -106,6 +112,108 @@ static void products_body(void) {
 static void test_products(void **state) {
     (void)state;
     tu_each_isa(products_body);
+}
+
+// Shapes around the kernels' tile edges (4 or 8 rows, 16-float vectors, 64-column tiles), K not
+// a multiple of the step-1 pass (128) and M crossing a 256-row block, both layouts.
+static void edges_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 34);
+    const int64_t ranks[] = {1, 3, 4, 5, 31, 32, 33, 64};
+    const int64_t ns[] = {1, 15, 16, 17, 63, 64, 65, 256};
+    const float alphas[] = {1.0f, -0.75f, 2.0f}, betas[] = {0.0f, 1.0f, 0.5f};
+    const int64_t m = 260, k = 300;
+    for (size_t ri = 0; ri < sizeof ranks / sizeof ranks[0]; ri++) {
+        const int64_t r = ranks[ri];
+        float *u, *v;
+        random_factors(&rng, m, k, r, &u, &v);
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_create_lowrank(&A, m, k, r, u, v));
+        for (size_t q = 0; q < sizeof ns / sizeof ns[0]; q++)
+            for (int l = 0; l < 2; l++) {
+                size_t ab = (ri + 2 * q + (size_t)l) % 9;
+                check_product(A, u, v, r, (lc_layout)l, ns[q], alphas[ab / 3], betas[ab % 3],
+                              (int64_t)((ri + q) % 2), &rng);
+            }
+        lc_mat_free(A);
+        free(u), free(v);
+    }
+}
+
+// Two threads on few vectors (step 1's blocks narrowed to share them), against the reference.
+static void narrow_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 36);
+    const int64_t m = 300, k = 4200, r = 32;
+    float *u, *v;
+    random_factors(&rng, m, k, r, &u, &v);
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_create_lowrank(&A, m, k, r, u, v));
+    assert_ok(lc_threads_set(2));
+    for (int l = 0; l < 2; l++) check_product(A, u, v, r, (lc_layout)l, 16, 0.5f, 1.0f, 1, &rng);
+    assert_ok(lc_threads_set(0));
+    lc_mat_free(A);
+    free(u), free(v);
+}
+
+static void test_tile_edges(void **state) {
+    (void)state;
+    tu_each_isa(edges_body);
+    tu_each_isa(narrow_body);
+}
+
+// The kernel of each ISA level gives the bits of the plain C one (the same fma chains), reads
+// nothing outside A, B and C (exact-size buffers, for ASan) and writes nothing of C's padding.
+static void test_kernel_bits(void **state) {
+    (void)state;
+    lci_rng rng;
+    lci_rng_seed(&rng, 35);
+    const int64_t rows[] = {1, 3, 4, 5, 7, 8, 9, 31, 33, 64};
+    const int64_t cols[] = {1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 130};
+    const int64_t steps[] = {1, 5, 130};
+    for (int isa = LC_ISA_AVX2; isa <= LC_ISA_AVX512; isa++) {
+        lci_lowrank_gemm_fn fn =
+            (lci_lowrank_gemm_fn)lci_kernel_get_at(LCI_KERNEL_LOWRANK_GEMM, (lc_isa)isa);
+        if (!fn) {
+            print_message("skipping the %s kernel: not on this CPU\n", lc_isa_name((lc_isa)isa));
+            continue;
+        }
+        for (size_t a = 0; a < sizeof rows / sizeof rows[0]; a++)
+            for (size_t b = 0; b < sizeof cols / sizeof cols[0]; b++)
+                for (size_t c = 0; c < sizeof steps / sizeof steps[0]; c++) {
+                    const int64_t nr = rows[a], nc = cols[b], ns = steps[c];
+                    const int mode = (int)((a + b + c) % 4), pad = (int)((a + c) % 3);
+                    const bool trans = (a + b) % 2; // A as rows of steps, or steps of rows
+                    lci_lowrank_gemm g = {.rows = nr, .cols = nc, .steps = ns};
+                    g.as = trans ? 1 : ns + pad, g.ast = trans ? nr + pad : 1;
+                    g.ldb = nc + pad, g.ldc = nc + pad;
+                    const int64_t na = (nr - 1) * g.as + (ns - 1) * g.ast + 1;
+                    const int64_t nb = (ns - 1) * g.ldb + nc, nc_ = (nr - 1) * g.ldc + nc;
+                    float *av = malloc((size_t)na * 4), *bv = malloc((size_t)nb * 4);
+                    float *c1 = malloc((size_t)nc_ * 4), *c2 = malloc((size_t)nc_ * 4);
+                    tu_fill(&rng, av, na);
+                    tu_fill(&rng, bv, nb);
+                    tu_fill(&rng, c1, nc_);
+                    g.a = av, g.b = bv;
+                    g.accumulate = mode == 0;
+                    g.alpha = mode == 1 ? 1.0f : -0.75f;
+                    g.beta = mode == 3 ? 0.5f : 0.0f;
+                    if (mode == 1 || mode == 2) // beta = 0: C is not read
+                        for (int64_t i = 0; i < nc_; i++)
+                            if (i % g.ldc < nc) c1[i] = NAN;
+                    memcpy(c2, c1, (size_t)nc_ * 4);
+                    g.c = c1;
+                    lci_lowrank_gemm_ref(&g);
+                    g.c = c2;
+                    fn(&g);
+                    if (memcmp(c1, c2, (size_t)nc_ * 4))
+                        fail_msg("lowrank kernel %s rows=%lld cols=%lld steps=%lld mode=%d: bits "
+                                 "differ from the plain C kernel",
+                                 lc_isa_name((lc_isa)isa), (long long)nr, (long long)nc,
+                                 (long long)ns, mode);
+                    free(av), free(bv), free(c1), free(c2);
+                }
+    }
 }
 
 // to_dense is U·Vᵀ within (r + 1)·eps·|U|·|V|ᵀ; lc_mat_mv matches lc_mat_mm on a strided x;
@@ -175,16 +283,15 @@ static void test_alpha_zero(void **state) {
     lc_mat_free(A);
 }
 
-// Bitwise identical results for 1 and 2 threads, both layouts, each ISA level.
-static void threads_body(void) {
-    lci_rng rng;
-    lci_rng_seed(&rng, 33);
-    const int64_t m = 1001, k = 903, r = 16, ns[] = {1, 37, 130};
+// Bitwise identical results for 1 and 2 threads, both layouts, each ISA level, ranks 16, 33
+// and 50 (K = 903 is no multiple of the step-1 pass).
+static void threads_rank(lci_rng *rng, int64_t m, int64_t k, int64_t r, const int64_t *ns,
+                         int count) {
     float *u, *v;
-    random_factors(&rng, m, k, r, &u, &v);
+    random_factors(rng, m, k, r, &u, &v);
     lc_mat *A = NULL;
     assert_ok(lc_mat_create_lowrank(&A, m, k, r, u, v));
-    for (int q = 0; q < 3; q++)
+    for (int q = 0; q < count; q++)
         for (int l = 0; l < 2; l++) {
             const int64_t n = ns[q];
             const bool cols = l == LC_LAYOUT_COLS;
@@ -192,21 +299,32 @@ static void threads_body(void) {
             const size_t nx = (size_t)(cols ? k * ldx : n * ldx),
                          ny = (size_t)(cols ? m * ldy : n * ldy);
             float *x = malloc(nx * 4), *y1 = malloc(ny * 4), *y2 = malloc(ny * 4);
-            tu_fill(&rng, x, (int64_t)nx);
-            tu_fill(&rng, y1, (int64_t)ny);
+            tu_fill(rng, x, (int64_t)nx);
+            tu_fill(rng, y1, (int64_t)ny);
             memcpy(y2, y1, ny * 4);
             assert_ok(lc_threads_set(1));
             assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y1, ldy));
             assert_ok(lc_threads_set(2));
             assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y2, ldy));
             if (memcmp(y1, y2, ny * 4))
-                fail_msg("lowrank %s isa=%s n=%lld: 1 and 2 threads differ", cols ? "cols" : "rows",
-                         lc_isa_name(lc_isa_get()), (long long)n);
+                fail_msg("lowrank %s isa=%s r=%lld n=%lld: 1 and 2 threads differ",
+                         cols ? "cols" : "rows", lc_isa_name(lc_isa_get()), (long long)r,
+                         (long long)n);
             free(x), free(y1), free(y2);
         }
     assert_ok(lc_threads_set(0));
     lc_mat_free(A);
     free(u), free(v);
+}
+
+static void threads_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 33);
+    const int64_t m = 1001, k = 903, ns[] = {1, 37, 130, 256};
+    for (int64_t r = 16; r <= 48; r += 17) threads_rank(&rng, m, k, r, ns, 4);
+    // Few vectors, long K: step 1 has fewer blocks than threads and narrows them.
+    const int64_t few[] = {16, 17};
+    threads_rank(&rng, 300, 4200, 32, few, 2);
 }
 
 static void test_thread_identity(void **state) {
@@ -417,7 +535,8 @@ static void test_alloc_failures(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_products),       cmocka_unit_test(test_dense_and_info),
+        cmocka_unit_test(test_products),       cmocka_unit_test(test_tile_edges),
+        cmocka_unit_test(test_kernel_bits),    cmocka_unit_test(test_dense_and_info),
         cmocka_unit_test(test_alpha_zero),     cmocka_unit_test(test_thread_identity),
         cmocka_unit_test(test_projection),     cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_alloc_failures),

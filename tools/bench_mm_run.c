@@ -99,7 +99,7 @@ static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_
         return "lci_coo_mm_ref";
     case LC_FORMAT_LOWRANK:
         if (lc_isa_get() == LC_ISA_GENERIC) return "lci_lowrank_mm_ref";
-        return n == 1 ? "cblas_sgemv x2" : "cblas_sgemm x2";
+        return lci_kernel_name(LCI_KERNEL_LOWRANK_GEMM);
     case LC_FORMAT_SUM:
         return "sum (csr + lowrank kernels)";
     case LC_FORMAT_BUTTERFLY:

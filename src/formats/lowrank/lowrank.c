@@ -11,6 +11,7 @@ void lci_lowrank_destroy(lc_mat *mat) {
     lci_lowrank *a = (lci_lowrank *)mat;
     lci_free(a->u);
     lci_free(a->v);
+    lci_free(a->ut);
     lci_free(a);
 }
 
@@ -83,7 +84,7 @@ static void lowrank_info(const lc_mat *mat, struct lc_mat_info *info) {
     info->bytes = (mu + kv) * (int64_t)sizeof(float);
 }
 
-// No optimize: the factors already are what the BLAS reads.
+// No optimize: the factors (and Uᵀ, packed at creation) already are what the kernel reads.
 static const lci_vtable lowrank_vtable = {.format = LC_FORMAT_LOWRANK,
                                           .mm = lci_lowrank_mm,
                                           .workspace = lci_lowrank_workspace,
@@ -104,12 +105,23 @@ lc_status lci_lowrank_alloc(lci_lowrank **out, int64_t m, int64_t k, int64_t r, 
     a->r = r;
     lc_status st;
     if ((st = lci_alloc_array((void **)&a->u, (size_t)mu, sizeof(float), "lowrank factor U")) ||
-        (st = lci_alloc_array((void **)&a->v, (size_t)kv, sizeof(float), "lowrank factor V"))) {
+        (st = lci_alloc_array((void **)&a->v, (size_t)kv, sizeof(float), "lowrank factor V")) ||
+        (st = lci_alloc_array((void **)&a->ut, (size_t)mu, sizeof(float), "lowrank factor Uᵀ"))) {
         lci_lowrank_destroy(&a->base);
         return st;
     }
     *out = a;
     return LC_OK;
+}
+
+void lci_lowrank_pack(lci_lowrank *a) {
+    const int64_t m = a->base.m, r = a->r;
+    for (int64_t i0 = 0; i0 < m; i0 += LCI_LOWRANK_UT_BLOCK) {
+        const int64_t mb = m - i0 < LCI_LOWRANK_UT_BLOCK ? m - i0 : LCI_LOWRANK_UT_BLOCK;
+        float *ut = a->ut + i0 * r;
+        for (int64_t i = 0; i < mb; i++)
+            for (int64_t l = 0; l < r; l++) ut[l * mb + i] = a->u[(i0 + i) * r + l];
+    }
 }
 
 lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r, const float *u,
@@ -129,6 +141,7 @@ lc_status lc_mat_create_lowrank(lc_mat **out, int64_t m, int64_t k, int64_t r, c
     if ((st = lci_lowrank_alloc(&a, m, k, r, who))) return st;
     if (m > 0) memcpy(a->u, u, (size_t)(m * r) * sizeof(float));
     if (k > 0) memcpy(a->v, v, (size_t)(k * r) * sizeof(float));
+    lci_lowrank_pack(a);
     *out = &a->base;
     lci_error_clear();
     return LC_OK;
@@ -141,6 +154,7 @@ lc_status lci_lowrank_copy(lc_mat **out, const lc_mat *mat) {
     if (st) return st;
     memcpy(c->u, a->u, (size_t)(mat->m * a->r) * sizeof(float));
     memcpy(c->v, a->v, (size_t)(mat->k * a->r) * sizeof(float));
+    memcpy(c->ut, a->ut, (size_t)(mat->m * a->r) * sizeof(float));
     *out = &c->base;
     return LC_OK;
 }

@@ -1,23 +1,25 @@
-// lowrank_mm.c: Y = alpha·U·(Vᵀ·X) + beta·Y as two CBLAS products through a workspace T = Vᵀ·X
-// (r×n), each cut into fixed blocks run by lacuna's threads on a single-threaded BLAS.
+// lowrank_mm.c: Y = alpha·U·(Vᵀ·X) + beta·Y in two steps through a workspace, both by the
+// format's register-tiled kernel (lowrank.h, chosen by lci_kernel_get): step 1 T = Vᵀ·X, step 2
+// Y = alpha·U·T + beta·Y, each cut into blocks that lacuna's threads share. Every output is summed
+// in one fixed order whatever the blocks (T in passes of KB steps, the passes added in order), so
+// no result depends on the thread count.
 #include "lowrank.h"
 
-#include <cblas.h>
-#include <string.h>
-
-// Phase 1 (T = Vᵀ·X) runs in blocks of NB1 vectors, phase 2 (Y from T) in blocks of BLOCK_M
-// rows × BLOCK_N vectors. The blocks do not depend on the thread count, so neither does any
-// result; 128 vectors measured best at r = 32, 4096² (64: 0.76, 128: 0.85, 256: 0.8 of
-// the theoretical speedup, one thread) and give two threads work from n = 256.
-// T is kept transposed (n×r) in both layouts: OpenBLAS runs the skinny products faster that way
-// (measured at r = 32, 4096², n = 256, one thread: step 1 0.74 ms against 0.88 ms as r×n).
-enum { NB1 = 128, BLOCK_M = 256, BLOCK_N = 2048 };
+// Step 1 runs over blocks of NB1 vectors × RC ranks, K in passes of KB steps (the B panel of a
+// pass, KB rows of 64 floats, stays in L1/L2 across the row tiles); when that makes fewer blocks
+// than threads, the blocks get narrower (ranks when T is r×n, vectors when Tᵀ is n×r), so two
+// threads share n = 16. Step 2 over blocks of BLOCK_M rows of U (32 KB at r = 32) × all vectors.
+enum { NB1 = 64, RC = 32, KB = 128, BLOCK_M = LCI_LOWRANK_UT_BLOCK };
 
 typedef struct lowrank_job {
     const lci_lowrank *a;
     const lci_mm_args *g;
-    float *t;    // Tᵀ = (Vᵀ·X)ᵀ, n×r (row stride r), in both layouts
-    int64_t nb2; // phase 2: column blocks
+    lci_lowrank_gemm_fn gemm;
+    float *t;        // T (r×n, row stride n), or Tᵀ (n×r, row stride r) when tt
+    bool tt;         // step 1 broadcasts X: the rows layout, or one vector
+    bool yrows;      // step 2 loads Uᵀ: the rows layout, or one contiguous vector
+    int64_t nb1, rc; // step 1: vectors × ranks of a block
+    int64_t nb;      // step 1: vector blocks; step 2: row blocks
     int64_t blocks;
     int parts;
 } lowrank_job;
@@ -26,57 +28,78 @@ static int64_t min64(int64_t a, int64_t b) {
     return a < b ? a : b;
 }
 
-// Tᵀ for vectors [j0, j0 + nb).
-static void phase1_block(const lowrank_job *j, int64_t j0) {
+// Step 1 for vectors [j0, j0 + nb) and ranks [l0, l0 + rc).
+static void step1_block(const lowrank_job *j, int64_t j0, int64_t l0) {
     const lci_lowrank *a = j->a;
     const lci_mm_args *g = j->g;
-    const int k = (int)a->base.k, r = (int)a->r, nb = (int)min64(NB1, g->n - j0);
-    if (g->n == 1) { // one vector: T = Vᵀ·x (x strided in the cols layout)
-        const int incx = g->layout == LC_LAYOUT_COLS ? (int)g->ldx : 1;
-        cblas_sgemv(CblasRowMajor, CblasTrans, k, r, 1.0f, a->v, r, g->x, incx, 0.0f, j->t, 1);
-    } else if (g->layout == LC_LAYOUT_COLS) { // Tᵀ[j0.., :] (nb×r) = X[:, j0..]ᵀ·V
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nb, r, k, 1.0f, g->x + j0, (int)g->ldx,
-                    a->v, r, 0.0f, j->t + j0 * r, r);
-    } else { // Tᵀ[j0.., :] (nb×r) = X[j0.., :]·V
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nb, r, k, 1.0f, g->x + j0 * g->ldx,
-                    (int)g->ldx, a->v, r, 0.0f, j->t + j0 * r, r);
+    const int64_t k = a->base.k, r = a->r, nb = min64(j->nb1, g->n - j0);
+    const int64_t rc = min64(j->rc, r - l0);
+    for (int64_t p0 = 0; p0 < k; p0 += KB) {
+        lci_lowrank_gemm s = {.steps = min64(KB, k - p0), .alpha = 1.0f, .accumulate = p0 > 0};
+        if (!j->tt) { // T[l0.., j0..] (rc×nb): V broadcast, X rows loaded (cols layout)
+            s.rows = rc, s.cols = nb;
+            s.a = a->v + p0 * r + l0, s.as = 1, s.ast = r;
+            s.b = g->x + p0 * g->ldx + j0, s.ldb = g->ldx;
+            s.c = j->t + l0 * g->n + j0, s.ldc = g->n;
+        } else { // Tᵀ[j0.., l0..] (nb×rc): X broadcast, V rows loaded
+            const bool cols = g->layout == LC_LAYOUT_COLS; // then n = 1
+            s.rows = nb, s.cols = rc;
+            s.a = cols ? g->x + p0 * g->ldx : g->x + j0 * g->ldx + p0;
+            s.as = cols ? 1 : g->ldx, s.ast = cols ? g->ldx : 1;
+            s.b = a->v + p0 * r + l0, s.ldb = r;
+            s.c = j->t + j0 * r + l0, s.ldc = r;
+        }
+        j->gemm(&s);
     }
 }
 
-static void phase1_part(void *vjob, int part) {
+static void step1_part(void *vjob, int part) {
     const lowrank_job *j = vjob;
-    for (int64_t b = part; b < j->blocks; b += j->parts) phase1_block(j, b * NB1);
-}
-
-// Y for rows [i0, i0 + mb) and vectors [j0, j0 + nb).
-static void phase2_block(const lowrank_job *j, int64_t i0, int64_t j0) {
-    const lci_lowrank *a = j->a;
-    const lci_mm_args *g = j->g;
-    const bool cols = g->layout == LC_LAYOUT_COLS;
-    const int r = (int)a->r, mb = (int)min64(BLOCK_M, a->base.m - i0);
-    const int nb = (int)min64(BLOCK_N, g->n - j0);
-    const float *u = a->u + i0 * r;
-    float *y = cols ? g->y + i0 * g->ldy + j0 : g->y + j0 * g->ldy + i0;
-    if (g->beta == 0.0f) // the BLAS may propagate NaN from Y when beta = 0; we must not
-        for (int64_t q = 0; q < (cols ? mb : nb); q++)
-            memset(y + q * g->ldy, 0, (size_t)(cols ? nb : mb) * sizeof(float));
-    if (g->n == 1) {
-        const int incy = cols ? (int)g->ldy : 1;
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, mb, r, g->alpha, u, r, j->t, 1, g->beta, y, incy);
-    } else if (cols) { // Y (mb×nb) = alpha·U·(Tᵀ[j0.., :])ᵀ + beta·Y
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mb, nb, r, g->alpha, u, r,
-                    j->t + j0 * r, r, g->beta, y, (int)g->ldy);
-    } else { // Y (nb×mb) = alpha·Tᵀ[j0.., :]·Uᵀ + beta·Y
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, mb, r, g->alpha, j->t + j0 * r, r,
-                    u, r, g->beta, y, (int)g->ldy);
-    }
-}
-
-static void phase2_part(void *vjob, int part) {
-    const lowrank_job *j = vjob;
-    const int64_t mblocks = j->blocks / j->nb2;
     for (int64_t b = part; b < j->blocks; b += j->parts)
-        phase2_block(j, (b % mblocks) * BLOCK_M, (b / mblocks) * BLOCK_N);
+        step1_block(j, (b % j->nb) * j->nb1, (b / j->nb) * j->rc);
+}
+
+// Step 2 for rows [i0, i0 + BLOCK_M) of Y, all vectors.
+static void step2_block(const lowrank_job *j, int64_t i0) {
+    const lci_lowrank *a = j->a;
+    const lci_mm_args *g = j->g;
+    const int64_t r = a->r, mb = min64(BLOCK_M, a->base.m - i0);
+    if (!j->yrows) { // Y[i0.., :] = alpha·U[i0.., :]·T + beta·Y (cols layout)
+        lci_lowrank_gemm s = {.rows = mb,
+                              .cols = g->n,
+                              .steps = r,
+                              .a = a->u + i0 * r,
+                              .as = r,
+                              .ast = 1,
+                              .b = j->t,
+                              .ldb = g->n,
+                              .c = g->y + i0 * g->ldy,
+                              .ldc = g->ldy,
+                              .alpha = g->alpha,
+                              .beta = g->beta};
+        j->gemm(&s);
+        return;
+    }
+    // Rows layout: Y[:, i0..] (n×mb) = alpha·Tᵀ·U[i0.., :]ᵀ + beta·Y: Tᵀ broadcast, Uᵀ loaded
+    // (for one vector, T and Tᵀ are the same array).
+    lci_lowrank_gemm s = {.rows = g->n,
+                          .cols = mb,
+                          .steps = r,
+                          .a = j->t,
+                          .as = r,
+                          .ast = 1,
+                          .b = a->ut + i0 * r,
+                          .ldb = mb,
+                          .c = g->y + i0,
+                          .ldc = g->ldy,
+                          .alpha = g->alpha,
+                          .beta = g->beta};
+    j->gemm(&s);
+}
+
+static void step2_part(void *vjob, int part) {
+    const lowrank_job *j = vjob;
+    for (int64_t b = part; b < j->blocks; b += j->parts) step2_block(j, b * BLOCK_M);
 }
 
 static int parts_for(double work, int64_t blocks) {
@@ -91,18 +114,30 @@ lc_status lci_lowrank_mm(const lc_mat *mat, const lci_mm_args *g) {
         lci_lowrank_mm_ref(a, g);
         return LC_OK;
     }
-    if (g->ldx > INT32_MAX || g->ldy > INT32_MAX || g->n > INT32_MAX)
-        return lci_error(LC_ERR_UNSUPPORTED, "lowrank: leading dimensions or n above INT32_MAX "
-                                             "are beyond CBLAS");
     const double r = (double)a->r, n = (double)g->n;
-    lowrank_job job = {.a = a, .g = g, .t = g->work, .nb2 = 1};
-    job.blocks = (g->n + NB1 - 1) / NB1;
+    const bool rows = g->layout == LC_LAYOUT_ROWS;
+    lowrank_job job = {.a = a,
+                       .g = g,
+                       .t = g->work,
+                       .tt = rows || g->n == 1,
+                       .yrows = rows || (g->n == 1 && g->ldy == 1)};
+    job.gemm = (lci_lowrank_gemm_fn)lci_kernel_get(LCI_KERNEL_LOWRANK_GEMM);
+    const int want = lci_threads_for(r * (double)mat->k * n, 1 << 20);
+    job.nb1 = NB1, job.rc = RC;
+    if (((g->n + NB1 - 1) / NB1) * ((a->r + RC - 1) / RC) < want) {
+        if (job.tt) // vectors are the broadcast rows: blocks of whole 8-row tiles
+            job.nb1 = ((g->n + want - 1) / want + 7) / 8 * 8;
+        else // ranks are the broadcast rows: blocks of whole 4-row tiles
+            job.rc = ((a->r + want - 1) / want + 3) / 4 * 4;
+    }
+    job.nb = (g->n + job.nb1 - 1) / job.nb1;
+    job.blocks = job.nb * ((a->r + job.rc - 1) / job.rc);
     job.parts = parts_for(r * (double)mat->k * n, job.blocks);
-    lci_parallel_blas(job.parts, phase1_part, &job);
-    job.nb2 = (g->n + BLOCK_N - 1) / BLOCK_N;
-    job.blocks = (mat->m + BLOCK_M - 1) / BLOCK_M * job.nb2;
+    lci_parallel(job.parts, step1_part, &job);
+    job.nb = (mat->m + BLOCK_M - 1) / BLOCK_M;
+    job.blocks = job.nb;
     job.parts = parts_for(r * (double)mat->m * n, job.blocks);
-    lci_parallel_blas(job.parts, phase2_part, &job);
+    lci_parallel(job.parts, step2_part, &job);
     return LC_OK;
 }
 

@@ -1,7 +1,31 @@
-// lowrank_ref.c: plain C oracle of the low-rank product, T = Vᵀ·X, then Y = alpha·U·T + beta·Y,
-// used instead of the BLAS when the generic level is forced (LC_ISA=generic).
+// lowrank_ref.c: plain C: the low-rank kernel (lowrank.h), the oracle of its ISA twins (the same
+// chains, so the same bits), and the whole product used when the generic level is forced
+// (LC_ISA=generic).
 #include "lowrank.h"
 
+#include <math.h>
+
+void lci_lowrank_gemm_ref(const lci_lowrank_gemm *g) {
+    for (int64_t q = 0; q < g->rows; q++) {
+        const float *a = g->a + q * g->as;
+        float *c = g->c + q * g->ldc;
+        for (int64_t j = 0; j < g->cols; j++) {
+            float acc = 0.0f;
+            for (int64_t s = 0; s < g->steps; s++)
+                acc = fmaf(a[s * g->ast], g->b[s * g->ldb + j], acc);
+            if (g->accumulate) {
+                acc = c[j] + acc;
+            } else {
+                acc *= g->alpha;
+                if (g->beta != 0.0f) acc = fmaf(g->beta, c[j], acc);
+            }
+            c[j] = acc;
+        }
+    }
+}
+
+// The whole product, T = Vᵀ·X then Y = alpha·U·T + beta·Y, one thread: the generic level's path
+// (no BLAS) and the format's oracle.
 void lci_lowrank_mm_ref(const lci_lowrank *a, const lci_mm_args *g) {
     const int64_t m = a->base.m, k = a->base.k, r = a->r, n = g->n;
     const bool cols = g->layout == LC_LAYOUT_COLS;
@@ -24,3 +48,8 @@ void lci_lowrank_mm_ref(const lci_lowrank *a, const lci_mm_args *g) {
         }
     }
 }
+
+const lci_kernel lci_lowrank_kernels_ref[] = {
+    {LCI_KERNEL_LOWRANK_GEMM, LC_ISA_GENERIC, "lci_lowrank_gemm_ref", (lci_fn)lci_lowrank_gemm_ref},
+    {0, 0, NULL, NULL},
+};

@@ -132,6 +132,7 @@ fail:
     lci_free(job.iwork);
     if (st) return st;
 done:
+    lci_lowrank_pack(res);
     if (energy) *energy = captured;
     *out = &res->base;
     return LC_OK;
