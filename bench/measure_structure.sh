@@ -6,6 +6,9 @@
 #   families.jsonl  4096×4096, n = 256 and n = 1, 1 and 2 threads, three rounds: dense, random
 #                   90% (CSR), block 16×16 at 50%, 2:4, low-rank r = 32, butterfly, Monarch 64
 #                   blocks, circulant (with its raw FFTW peer)
+#   struct_targets.jsonl  the other target cases, three rounds: Monarch n = 1..16 at
+#                   K = 1024 and 4096 (never slower than dense), circulant n = 1 at K = 1024 and
+#                   16384 on one thread (against sgemv and raw FFTW)
 #   ffn.jsonl       the Monarch FFN against the dense FFN, d = 1024, n = 256, b = 4..32
 #   budget.jsonl    structure against sparsity at equal budgets: prune-eval --budget F on the
 #                   three models, output layers kept dense
@@ -31,6 +34,19 @@ for t in 1 2; do
         done
     done
 done >>"$out/families.jsonl"
+: >"$out/struct_targets.jsonl"
+for round in 1 2 3; do
+    for t in 1 2; do
+        for kk in 1024 4096; do
+            for n in 1 2 4 8 16; do
+                "$lacuna" bench mm --format monarch --m $kk --k $kk --n $n --threads $t --json
+            done
+        done
+    done
+    for kk in 1024 16384; do
+        "$lacuna" bench mm --format circulant --m $kk --k $kk --n 1 --threads 1 --json
+    done
+done >>"$out/struct_targets.jsonl"
 : >"$out/ffn.jsonl"
 for t in 1 2; do
     for round in 1 2 3; do

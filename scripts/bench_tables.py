@@ -521,7 +521,7 @@ KINDS = {"paradox": paradox, "mm": mm, "stream": stream, "peers": peers,
          "accuracy": bench_tables_nn.accuracy, "generation": bench_tables_nn.generation,
          "targets-models": bench_tables_nn.targets_models,
          "families": bench_tables_struct.families, "monarch-ffn": bench_tables_struct.ffn,
-         "budget": bench_tables_struct.budget}
+         "budget": bench_tables_struct.budget, "targets-structure": bench_tables_struct.targets}
 BLOCK = re.compile(r"(<!-- table: *(\S+)((?: +\S+)*) *-->\n)(.*?)(<!-- end table -->)", re.S)
 
 

@@ -128,3 +128,70 @@ def budget(rows):
                "weights kept, which a family cannot always bring down to F (Monarch's block "
                "count must divide both sides; N:M takes the nearest N:M).")
     return out
+
+
+def _median(values):
+    v = sorted(values)
+    return v[len(v) // 2] if len(v) % 2 else 0.5 * (v[len(v) // 2 - 1] + v[len(v) // 2])
+
+
+def targets(rows):
+    """The structured-matrices issue's targets against these measurements (medians of runs)."""
+    mm = [d for d in rows if d.get("op") == "mm"]
+    ffn_rows = [d for d in rows if str(d.get("schema", "")).startswith("lacuna-bench-ffn/")]
+    body = []
+
+    def row(what, target, value, ok):
+        body.append([what, target, value, "yes" if ok else "**no**"])
+
+    def runs(fmt, m, n, threads, layout="cols"):
+        return [d for d in mm if d["format"] == fmt and d["m"] == m and d["k"] == m
+                and d["n"] == n and d["threads"] == threads and d.get("layout") == layout]
+
+    for t in (1, 2):
+        r = runs("lowrank", 4096, 256, t)
+        if r:
+            e = _median([d["efficiency"] for d in r])
+            row(f"low-rank r = 32, 4096², n = 256, {t} thread(s): efficiency", "≥ 0.9",
+                f"{e:.2f} (median of {len(r)})", e >= 0.9)
+        r = runs("monarch", 4096, 256, t)
+        if r:
+            e = _median([d["efficiency"] for d in r])
+            row(f"Monarch 64 blocks, 4096², n = 256, {t} thread(s): speedup / theoretical",
+                "≥ 0.7", f"{e:.2f} (median of {len(r)})", e >= 0.7)
+        for kk in (1024, 4096):
+            worst = None
+            for n in (1, 2, 4, 8, 16):
+                r = runs("monarch", kk, n, t)
+                if r:
+                    s = _median([d["speedup"] for d in r])
+                    worst = s if worst is None else min(worst, s)
+            if worst is not None:
+                row(f"Monarch, K = {kk}, n = 1..16, {t} thread(s): slowest speedup vs dense",
+                    "≥ 1 (never slower)", f"{worst:.2f}×", worst >= 1)
+        r = runs("butterfly", 4096, 256, t)
+        if r:
+            e = _median([d["efficiency"] for d in r])
+            row(f"butterfly 4096, n = 256, {t} thread(s): useful GFLOP/s / sgemm GFLOP/s",
+                "≥ 0.4", f"{e:.2f} (median of {len(r)})", e >= 0.4)
+    for kk, want in ((1024, 20), (16384, 1000)):
+        r = runs("circulant", kk, 1, 1)
+        if r:
+            s = _median([d["speedup"] for d in r])
+            row(f"circulant K = {kk}, one vector, 1 thread: speedup vs dense sgemv",
+                f"≥ {want}×", f"{s:.4g}× (median of {len(r)})", s >= want)
+            f = [d["fft_peer_ratio"] for d in r if d.get("fft_peer_ratio")]
+            if f:
+                v = _median(f)
+                row(f"circulant K = {kk}: time / raw FFTW on the same transforms", "≤ 1.1",
+                    f"{v:.2f}", v <= 1.1)
+    cases = {}
+    for d in ffn_rows:
+        cases.setdefault((d["threads"], d["params"]["blocks"]), []).append(d)
+    for (t, b), r in sorted(cases.items()):
+        s = _median([d["speedup"] for d in r])
+        want = 0.7 * r[0]["param_ratio"]
+        row(f"Monarch FFN d = 1024, n = 256, b = {b}, {t} thread(s): speedup vs dense FFN",
+            f"≥ {want:.3g}× (0.7 × {r[0]['param_ratio']:.3g})", f"{s:.3g}×", s >= want)
+    return ["| target | wanted | measured | met |", "|---|---:|---:|---|"] + [
+        "| " + " | ".join(b) + " |" for b in body]
