@@ -160,10 +160,16 @@ fi
 
 # ---- bench stream, report ----
 "$tool" bench stream --size-mb 8 --reps 3 --json >>"$json" || fail "bench stream"
-"$tool" report --quick --size 128 --json "$work/report.jsonl" >"$work/report.md" 2>/dev/null ||
-    fail "report"
+LACUNA_DATA=$src/../shared/data/nn "$tool" report --quick --size 128 --json "$work/report.jsonl" \
+    >"$work/report.md" 2>/dev/null || fail "report"
 grep -q '^| 90% | 10× | 1.8× |' "$work/report.md" || fail "report table"
-[ "$(grep -c '"op":"mm"' "$work/report.jsonl")" -eq 20 ] || fail "report JSON lines (5 sparsities × 2 n × plain/optimized)"
+# 5 sparsities × 2 n × plain/optimized, then the 7 structured families.
+[ "$(grep -c '"op":"mm"' "$work/report.jsonl")" -eq 27 ] || fail "report JSON lines"
+grep -q '^| low-rank (r = 32) | .* | 64n | ' "$work/report.md" || fail "report families table"
+if [ -d "$src/../shared/data/nn" ]; then
+    grep -q '^| `nm:2:4` | <1% | 98.31% → 97.20% (−1.11 pp) | 98.38% → ' "$work/report.md" ||
+        fail "report accuracy table"
+fi
 cat "$work/report.jsonl" >>"$json"
 
 "$check" <"$json" || fail "bench JSON does not follow lacuna-bench/1"

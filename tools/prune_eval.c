@@ -16,27 +16,6 @@
 #define TUNE_LR_MLP   0.1f
 #define TUNE_LR_LENET 0.05f
 
-typedef struct eval_opts {
-    const char *model, *pattern, *layers, *data;
-    bool finetune, json;
-    double budget;     // --budget F (0: none)
-    int threads, reps; // reps: timed evaluations of each model (the median is reported)
-} eval_opts;
-
-// What the tool measured (the JSON object's fields).
-typedef struct eval_result {
-    lc_model_score dense, pruned;
-    lc_model_score dense_tuned;  // --finetune: the dense model fine-tuned the same way
-    double dense_s, pruned_s;    // one timed evaluation each (median of reps)
-    double wall_s;               // the whole command: load, prune, (fine-tune), score twice
-    int64_t pruned_params;       // weights of the pruned layers
-    int64_t pruned_kept;         // of those, kept by the masks
-    int64_t params, params_kept; // nonzero weights of the whole model, dense and as pruned
-    int64_t bytes, dense_bytes;  // bytes of every weight as stored, pruned and dense
-    char layers[512];            // the layers pruned, comma-separated
-    char pattern[96];            // the pattern as run (with --budget: the one it implies)
-} eval_result;
-
 static float tune_lr(const char *model) {
     return strcmp(model, "lenet5") == 0 ? TUNE_LR_LENET : TUNE_LR_MLP;
 }
@@ -45,7 +24,7 @@ static float tune_lr(const char *model) {
 // pruned. "all" is every weight layer but the token embedding, and for row pruning also not the
 // output layer (its rows are the classes).
 static bool choose_layers(const lc_model *model, const char *list, const tool_prune_pattern *pat,
-                          unsigned char *sel, eval_result *r) {
+                          unsigned char *sel, tool_eval_result *r) {
     int64_t n = lc_model_layer_count(model);
     r->layers[0] = 0;
     bool all = strcmp(list, "all") == 0;
@@ -126,7 +105,7 @@ static lc_status timed_evaluate(lc_model *model, int64_t first, int reps, lc_mod
 }
 
 // The fair baseline of a fine-tuned pruned model: the dense model trained the same way.
-static int tune_dense(const eval_opts *o, lc_model_score *score) {
+static int tune_dense(const tool_eval_opts *o, lc_model_score *score) {
     lc_model *model = NULL;
     lc_status st = lc_model_load(&model, o->model, o->data);
     if (st) return tool_lib_error(o->model, st);
@@ -147,7 +126,7 @@ static int tune_dense(const eval_opts *o, lc_model_score *score) {
 // allocates is freed by the caller with the model.
 // Replaces every chosen matrix by its projection (lowrank, monarch); counts like the masks do.
 static lc_status project_layers(lc_model *model, const tool_prune_pattern *pat,
-                                const unsigned char *sel, eval_result *r) {
+                                const unsigned char *sel, tool_eval_result *r) {
     for (int64_t i = 0; i < lc_model_layer_count(model); i++) {
         if (!sel[i]) continue;
         lc_model_layer info;
@@ -171,7 +150,7 @@ static lc_status project_layers(lc_model *model, const tool_prune_pattern *pat,
     return LC_OK;
 }
 
-static int run(const eval_opts *o, const tool_prune_pattern *pat, eval_result *r) {
+static int run(const tool_eval_opts *o, const tool_prune_pattern *pat, tool_eval_result *r) {
     const lc_prune_spec *spec = &pat->spec;
     lc_model *model = NULL;
     lc_status st = lc_model_load(&model, o->model, o->data);
@@ -265,7 +244,18 @@ done:
     return rc;
 }
 
-static void print_text(const eval_opts *o, const eval_result *r) {
+int tool_prune_eval_run(const tool_eval_opts *o, const tool_prune_pattern *pat,
+                        tool_eval_result *r) {
+    memset(r, 0, sizeof *r);
+    snprintf(r->pattern, sizeof r->pattern, "%s", pat->text);
+    double t0 = lci_now();
+    int rc = run(o, pat, r);
+    if (!rc && o->finetune) rc = tune_dense(o, &r->dense_tuned);
+    r->wall_s = lci_now() - t0;
+    return rc;
+}
+
+static void print_text(const tool_eval_opts *o, const tool_eval_result *r) {
     const bool acc = strcmp(r->dense.metric, "accuracy") == 0;
     const double scale = acc ? 100 : 1;
     const char *unit = acc ? "%" : " nats/token";
@@ -295,7 +285,7 @@ static void print_text(const eval_opts *o, const eval_result *r) {
            r->dense_s, r->pruned_s, r->pruned_s > 0 ? r->dense_s / r->pruned_s : 0.0);
 }
 
-static bool print_json(const eval_opts *o, const eval_result *r) {
+static bool print_json(const tool_eval_opts *o, const tool_eval_result *r) {
     tool_json j;
     tool_json_begin(&j);
     tool_json_str(&j, "schema", "lacuna-prune-eval/1");
@@ -344,11 +334,11 @@ int tool_prune_eval(int argc, char **argv) {
         tool_error("prune-eval: which model? (mnist-mlp, lenet5 or stories260k)");
         return 2;
     }
-    eval_opts o = {.model = argv[2],
-                   .layers = "all",
-                   .data = tool_data_dir(NULL),
-                   .threads = tool_cpu_count(),
-                   .reps = 1};
+    tool_eval_opts o = {.model = argv[2],
+                        .layers = "all",
+                        .data = tool_data_dir(NULL),
+                        .threads = tool_cpu_count(),
+                        .reps = 1};
     tool_args a;
     tool_args_init(&a, argc, argv, 3);
     while (tool_args_next(&a)) {
@@ -403,13 +393,9 @@ int tool_prune_eval(int argc, char **argv) {
     }
     char blas[128];
     if (!tool_threads_apply(o.threads, blas, sizeof blas)) return 2;
-    eval_result r = {0};
-    snprintf(r.pattern, sizeof r.pattern, "%s", pat.text);
-    double t0 = lci_now();
-    int rc = run(&o, &pat, &r);
-    if (!rc && o.finetune) rc = tune_dense(&o, &r.dense_tuned);
+    tool_eval_result r;
+    int rc = tool_prune_eval_run(&o, &pat, &r);
     if (rc) return rc;
-    r.wall_s = lci_now() - t0;
     if (o.json) return print_json(&o, &r) ? 0 : 1;
     print_text(&o, &r);
     return 0;

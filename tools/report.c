@@ -1,8 +1,8 @@
 // report.c: `lacuna report`: the sparsity-paradox sweep (CSR 4096×4096, sparsity 50..99%, at
 // n = 256 and n = 1, all threads, plain and after lc_mat_optimize) through the bench mm engine,
-// printed as a markdown table beside the chapter's section 10.1 figures; every measurement
-// optionally saved as JSON lines. The table has the columns of scripts/bench_tables.py's
-// "paradox" table.
+// printed as a markdown table beside the chapter's section 10.1 figures (the columns of
+// scripts/bench_tables.py's "paradox" table); then the structured families and the accuracy
+// table (report_more.c). Every product measurement is optionally saved as JSON lines.
 #include "tool.h"
 
 #include <math.h>
@@ -115,12 +115,16 @@ int tool_report(int argc, char **argv) {
             }
         }
     }
+    if (rc == 0) print_table(&o, res, quick);
+    fflush(stdout);
+    if (rc == 0) rc = tool_report_structure(&o, jf);
+    fflush(stdout);
+    if (rc == 0) rc = tool_report_accuracy(o.threads);
     if (jf && fclose(jf) != 0 && rc == 0) {
         tool_error("report: cannot write %s", json_path);
         rc = 1;
     }
     if (rc) return rc;
     fprintf(stderr, "report: %.0f s\n", lci_now() - t0);
-    print_table(&o, res, quick);
     return 0;
 }

@@ -218,6 +218,33 @@ lc_status tool_prune_project(const tool_prune_pattern *p, const float *w, int64_
 // The Monarch block count that keeps about a fraction `budget` of a rows × cols matrix.
 int32_t tool_monarch_blocks_for(int64_t rows, int64_t cols, double budget);
 
+// ---- prune-eval (prune_eval.c), also used by report ----
+typedef struct tool_eval_opts {
+    const char *model, *pattern, *layers, *data; // layers "all" or NAME,...; data the data dir
+    bool finetune, json;
+    double budget;     // --budget F (0: none)
+    int threads, reps; // reps: timed evaluations of each model (the median is reported)
+} tool_eval_opts;
+
+// What prune-eval measured (its JSON object's fields).
+typedef struct tool_eval_result {
+    lc_model_score dense, pruned;
+    lc_model_score dense_tuned;  // --finetune: the dense model fine-tuned the same way
+    double dense_s, pruned_s;    // one timed evaluation each (median of reps)
+    double wall_s;               // the whole run: load, prune, (fine-tune), score twice
+    int64_t pruned_params;       // weights of the pruned layers
+    int64_t pruned_kept;         // of those, kept by the masks (or stored by a projection)
+    int64_t params, params_kept; // nonzero weights of the whole model, dense and as pruned
+    int64_t bytes, dense_bytes;  // bytes of every weight as stored, pruned and dense
+    char layers[512];            // the layers pruned, comma-separated
+    char pattern[96];            // the pattern as run (with --budget: the one it implies)
+} tool_eval_result;
+
+// Loads o->model, prunes it to `pat`, scores it before and after. Returns 0, or the exit status
+// after an error line.
+int tool_prune_eval_run(const tool_eval_opts *o, const tool_prune_pattern *pat,
+                        tool_eval_result *r);
+
 // ---- subcommands ----
 int tool_bench_mm(int argc, char **argv);     // bench_mm.c
 int tool_bench_ffn(int argc, char **argv);    // bench_ffn.c
@@ -226,6 +253,10 @@ int tool_convert(int argc, char **argv);      // convert.c
 int tool_gen(int argc, char **argv);          // gen.c
 int tool_generate(int argc, char **argv);     // generate.c
 int tool_report(int argc, char **argv);       // report.c
-int tool_prune_eval(int argc, char **argv);   // prune_eval.c
+// report_more.c: the structured-families table (its bench mm lines also to jf when not NULL) and
+// the accuracy table of the chapter's pruning patterns; 0 or an exit status after an error line.
+int tool_report_structure(const tool_mm_opts *base, FILE *jf);
+int tool_report_accuracy(int threads);
+int tool_prune_eval(int argc, char **argv); // prune_eval.c
 
 #endif
