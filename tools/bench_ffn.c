@@ -1,7 +1,8 @@
 // bench_ffn.c: `lacuna bench ffn`: the Monarch FFN (up d → 4d, GELU, down 4d → d, both weights
 // Monarch with --blocks B) against the dense FFN of the same weights materialised (lacuna's
-// dense format, CBLAS), both through lc_ffn_forward on the same n rows, timed alternately in one
-// run; one lacuna-bench-ffn/1 JSON line or a readable summary.
+// dense format, CBLAS), both through lc_ffn_forward_ws (each with its workspace allocated once,
+// as a model keeps it) on the same n rows, timed alternately in one run; one lacuna-bench-ffn/1
+// JSON line or a readable summary.
 #include "tool.h"
 
 #include <math.h>
@@ -119,6 +120,8 @@ int tool_bench_ffn(int argc, char **argv) {
     lc_mat *up = NULL, *down = NULL, *upd = NULL, *downd = NULL;
     lc_ffn *fm = NULL, *fd = NULL;
     float *x = NULL, *y = NULL, *yd = NULL;
+    void *wm = NULL, *wd = NULL;
+    size_t wm_size = 0, wd_size = 0;
     double *tm = calloc((size_t)o.reps, sizeof *tm), *td = calloc((size_t)o.reps, sizeof *td);
     int rc = 1;
     lci_rng rng;
@@ -136,7 +139,11 @@ int tool_bench_ffn(int argc, char **argv) {
         (st = lc_ffn_create(&fd, upd, NULL, downd, o.act, NULL, NULL, NULL)) ||
         (st = lci_alloc_array((void **)&x, (size_t)(n * d), sizeof(float), "X")) ||
         (st = lci_alloc_array((void **)&y, (size_t)(n * d), sizeof(float), "Y")) ||
-        (st = lci_alloc_array((void **)&yd, (size_t)(n * d), sizeof(float), "dense Y"))) {
+        (st = lci_alloc_array((void **)&yd, (size_t)(n * d), sizeof(float), "dense Y")) ||
+        (st = lc_ffn_workspace_size(fm, n, &wm_size)) ||
+        (st = lc_ffn_workspace_size(fd, n, &wd_size)) ||
+        (st = lci_alloc_array(&wm, wm_size ? wm_size : 1, 1, "Monarch FFN workspace")) ||
+        (st = lci_alloc_array(&wd, wd_size ? wd_size : 1, 1, "dense FFN workspace"))) {
         rc = tool_lib_error("bench ffn", st);
         goto done;
     }
@@ -144,14 +151,14 @@ int tool_bench_ffn(int argc, char **argv) {
     // Alternate the two so that a noisy machine slows both alike.
     for (int r = -o.warmup; r < o.reps; r++) {
         double t0 = lci_now();
-        if ((st = lc_ffn_forward(fm, n, x, d, y, d))) break;
+        if ((st = lc_ffn_forward_ws(fm, n, x, d, y, d, wm, wm_size))) break;
         double t1 = lci_now();
-        if ((st = lc_ffn_forward(fd, n, x, d, yd, d))) break;
+        if ((st = lc_ffn_forward_ws(fd, n, x, d, yd, d, wd, wd_size))) break;
         double t2 = lci_now();
         if (r >= 0) tm[r] = t1 - t0, td[r] = t2 - t1;
     }
     if (st) {
-        rc = tool_lib_error("lc_ffn_forward", st);
+        rc = tool_lib_error("lc_ffn_forward_ws", st);
         goto done;
     }
     double diff = 0, big = 0;
@@ -219,6 +226,7 @@ done:
     lc_ffn_free(fm), lc_ffn_free(fd);
     lc_mat_free(up), lc_mat_free(down), lc_mat_free(upd), lc_mat_free(downd);
     lci_free(x), lci_free(y), lci_free(yd);
+    lci_free(wm), lci_free(wd);
     free(tm), free(td);
     return rc;
 }
