@@ -14,7 +14,32 @@ typedef struct lci_monarch {
     int64_t s; // M / b, rows of an L block
     float *r;  // b blocks of q×p, row-major, block after block (R_k at r + k·q·p)
     float *l;  // b blocks of s×q, row-major, block after block (L_j at l + j·s·q)
+    // The same factors packed for the rows-layout kernel (lci_monarch_pack):
+    float *rt; // R_kᵀ, p×q row-major, block after block: rt[(k·p + c)·q + i] = R_k[i, c]
+    float *lp; // L by 16-output chunks of Y's row: lp[(h·q + r)·16 + e] = L_j[o, r] with
+               // o·b + j = 16·h + e (zero past M); ceil(M/16) chunks
 } lci_monarch;
+
+// Fills a->rt and a->lp from a->r and a->l; every constructor calls it once the factors are set.
+void lci_monarch_pack(lci_monarch *a);
+
+// The rows-layout kernel (LCI_KERNEL_MONARCH_ROWS): for nv vectors (rows of X and Y),
+// phase 1 writes u[v·ldu + k·q + i] = Σ_c R_k[i, c]·x[v·ldx + k·p + c] (c in increasing order),
+// phase 2 y[v·ldy + t] = alpha·Σ_r L_j[o, r]·u[v·ldu + r·b + j] + beta·y (r increasing; t = o·b +
+// j, beta = 0 overwrites). Y's row is produced 16 outputs at a time from lp: for b <= 16 a chunk
+// reads the b values u[r·b .. r·b + b − 1] broadcast, for b >= 16 the 16 contiguous u[r·b + j0 ..],
+// so b must divide 16 or be a multiple of it (lci_monarch_rows_ok).
+typedef struct lci_monarch_rows {
+    const lci_monarch *a;
+    const float *x;
+    float *u, *y;
+    int64_t ldx, ldu, ldy, nv;
+    float alpha, beta;
+} lci_monarch_rows;
+typedef void (*lci_monarch_rows_fn)(const lci_monarch_rows *k);
+static inline bool lci_monarch_rows_ok(int64_t b) {
+    return b % 16 == 0 || 16 % b == 0;
+}
 
 // An M×K Monarch matrix with b blocks and inner size q, factors uninitialised; b must divide M
 // and K (checked by the callers); `who` names the caller in messages.

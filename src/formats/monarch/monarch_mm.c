@@ -11,8 +11,9 @@
 #include <cblas.h>
 #include <string.h>
 
-// Vectors per BLAS call (a fixed panel); rows-layout phase 3 transposes PANEL3 vectors per part.
-enum { PANEL = 256, PANEL3 = 16 };
+// Vectors per BLAS call (a fixed panel); rows-layout phase 3 transposes PANEL3 vectors per part;
+// the rows kernel takes PANELK vectors per call (their u, PANELK·b·q floats, stays in L2).
+enum { PANEL = 256, PANEL3 = 16, PANELK = 16 };
 
 typedef struct monarch_job {
     const lci_monarch *a;
@@ -21,6 +22,7 @@ typedef struct monarch_job {
     float *w;              // rows layout: n×M, W[v, j·s + o]
     int64_t panels, items; // vector panels; jobs of the current phase
     int parts;
+    lci_monarch_rows_fn rows; // the rows-layout kernel
 } monarch_job;
 
 static int64_t min64(int64_t a, int64_t b) {
@@ -109,6 +111,28 @@ static void phase3_part(void *vjob, int part) {
         }
 }
 
+// Rows layout by the kernel, job = PANELK vectors: both phases, u (vector-major, b·q floats a
+// vector) in the workspace.
+static void rows_part(void *vjob, int part) {
+    const monarch_job *jb = vjob;
+    const lci_mm_args *g = jb->g;
+    const int64_t bq = jb->a->b * jb->a->q;
+    for (int64_t it = part; it < jb->items; it += jb->parts) {
+        const int64_t v0 = it * PANELK;
+        const lci_monarch_rows kr = {.a = jb->a,
+                                     .x = g->x + v0 * g->ldx,
+                                     .u = jb->u + v0 * bq,
+                                     .y = g->y + v0 * g->ldy,
+                                     .ldx = g->ldx,
+                                     .ldu = bq,
+                                     .ldy = g->ldy,
+                                     .nv = min64(PANELK, g->n - v0),
+                                     .alpha = g->alpha,
+                                     .beta = g->beta};
+        jb->rows(&kr);
+    }
+}
+
 static int parts_for(double work, int64_t items) {
     // A thread pays off from about a million multiply-adds, as for the dense format.
     int parts = lci_threads_for(work, 1 << 20);
@@ -122,6 +146,13 @@ lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
         return LC_OK;
     }
     const int64_t b = a->b, n = g->n;
+    if (g->layout == LC_LAYOUT_ROWS && n > 1 && lci_monarch_rows_ok(b)) {
+        monarch_job job = {.a = a, .g = g, .u = g->work, .items = (n + PANELK - 1) / PANELK};
+        job.rows = (lci_monarch_rows_fn)lci_kernel_get(LCI_KERNEL_MONARCH_ROWS);
+        job.parts = parts_for((double)a->q * (double)(mat->m + mat->k) * (double)n, job.items);
+        lci_parallel(job.parts, rows_part, &job);
+        return LC_OK;
+    }
     if (g->ldx > INT32_MAX || b * g->ldy > INT32_MAX || b * n > INT32_MAX || mat->m > INT32_MAX)
         return lci_error(LC_ERR_UNSUPPORTED, "monarch: leading dimensions or b·n above INT32_MAX "
                                              "are beyond CBLAS");

@@ -1,0 +1,163 @@
+// monarch_avx512.c: the Monarch rows-layout kernel (monarch.h) for AVX-512. Phase 1: register
+// tiles of 8 vectors × 32 outputs of u (16 zmm accumulators; each step broadcasts 8 values of X
+// and loads 2 vectors of the packed R_kᵀ). Phase 2: tiles of 4 vectors × 4 chunks of 16 outputs
+// of Y's row (16 accumulators; each step loads 4 vectors of the packed L and one u vector per
+// vector, which the 4 chunks share: for b >= 16 the chunks are the outputs o·b + j0 .. + 15 of 4
+// consecutive o, for b <= 16 4 consecutive chunks of the row). Stores are whole 16-float rows of
+// u and Y; the last vector of a tile is masked, so no float outside u, X or Y is touched.
+#include "monarch.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define AI static inline __attribute__((always_inline))
+
+// Phase 1: u[v, k·q + i0 ..] for vectors v0 .. v0 + V − 1 and 16·I outputs (the last under `last`).
+AI void tile1(const lci_monarch_rows *kr, int64_t v0, int64_t k, int64_t i0, __mmask16 last,
+              const int V, const int I) {
+    const lci_monarch *a = kr->a;
+    const int64_t p = a->p, q = a->q;
+    __m512 acc[8][2];
+    const float *px[8];
+    for (int v = 0; v < V; v++) {
+        px[v] = kr->x + (v0 + v) * kr->ldx + k * p;
+        for (int w = 0; w < I; w++) acc[v][w] = _mm512_setzero_ps();
+    }
+    const float *pr = a->rt + k * p * q + i0;
+    for (int64_t c = 0; c < p; c++) {
+        __m512 rv[2];
+        for (int w = 0; w < I; w++)
+            rv[w] =
+                w < I - 1 ? _mm512_loadu_ps(pr + 16 * w) : _mm512_maskz_loadu_ps(last, pr + 16 * w);
+        for (int v = 0; v < V; v++) {
+            const __m512 xv = _mm512_set1_ps(px[v][c]);
+            for (int w = 0; w < I; w++) acc[v][w] = _mm512_fmadd_ps(xv, rv[w], acc[v][w]);
+        }
+        pr += q;
+    }
+    for (int v = 0; v < V; v++) {
+        float *pu = kr->u + (v0 + v) * kr->ldu + k * q + i0;
+        for (int w = 0; w < I; w++)
+            _mm512_mask_storeu_ps(pu + 16 * w, w < I - 1 ? (__mmask16)0xffff : last, acc[v][w]);
+    }
+}
+
+AI void phase1(const lci_monarch_rows *kr, int64_t v0, const int V) {
+    const int64_t b = kr->a->b, q = kr->a->q;
+    for (int64_t k = 0; k < b; k++)
+        for (int64_t i0 = 0; i0 < q; i0 += 32) {
+            const int64_t rem = q - i0 < 32 ? q - i0 : 32;
+            const __mmask16 last = (__mmask16)(0xffffu >> (16 - ((rem - 1) % 16 + 1)));
+            if (rem > 16)
+                tile1(kr, v0, k, i0, last, V, 2);
+            else
+                tile1(kr, v0, k, i0, last, V, 1);
+        }
+}
+
+// The u values a chunk of 16 outputs multiplies at one step: 16 contiguous (b >= 16) or the b
+// values of the step broadcast (b = 8, 4, 2, 1).
+AI __m512 uvec(const float *p, const int ub) {
+    switch (ub) {
+    case 16:
+        return _mm512_loadu_ps(p);
+    case 8:
+        return _mm512_broadcast_f32x8(_mm256_loadu_ps(p));
+    case 4:
+        return _mm512_broadcast_f32x4(_mm_loadu_ps(p));
+    case 2: {
+        double d;
+        memcpy(&d, p, sizeof d);
+        return _mm512_castpd_ps(_mm512_set1_pd(d));
+    }
+    default:
+        return _mm512_set1_ps(*p);
+    }
+}
+
+// Phase 2: chunks h0, h0 + cs, .. (T of them, the last under `last`) of Y's rows v0 .. v0 + V − 1,
+// reading u from offset uo of each row.
+AI void tile2(const lci_monarch_rows *kr, int64_t v0, int64_t h0, int64_t cs, int64_t uo,
+              __mmask16 last, const int V, const int T, const int ub) {
+    const lci_monarch *a = kr->a;
+    const int64_t q = a->q, b = a->b, ls = cs * q * 16;
+    __m512 acc[4][4];
+    const float *pu[4];
+    for (int v = 0; v < V; v++) {
+        pu[v] = kr->u + (v0 + v) * kr->ldu + uo;
+        for (int t = 0; t < T; t++) acc[v][t] = _mm512_setzero_ps();
+    }
+    const float *pl = a->lp + h0 * q * 16;
+    for (int64_t r = 0; r < q; r++) {
+        __m512 lv[4];
+        for (int t = 0; t < T; t++) lv[t] = _mm512_loadu_ps(pl + t * ls);
+        for (int v = 0; v < V; v++) {
+            const __m512 uv = uvec(pu[v] + r * b, ub);
+            for (int t = 0; t < T; t++) acc[v][t] = _mm512_fmadd_ps(lv[t], uv, acc[v][t]);
+        }
+        pl += 16;
+    }
+    const __m512 alpha = _mm512_set1_ps(kr->alpha), beta = _mm512_set1_ps(kr->beta);
+    for (int v = 0; v < V; v++) {
+        float *py = kr->y + (v0 + v) * kr->ldy + h0 * 16;
+        for (int t = 0; t < T; t++) {
+            const __mmask16 m = t < T - 1 ? (__mmask16)0xffff : last;
+            __m512 o = _mm512_mul_ps(alpha, acc[v][t]);
+            if (kr->beta != 0.0f)
+                o = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m, py + t * cs * 16), o);
+            _mm512_mask_storeu_ps(py + t * cs * 16, m, o);
+        }
+    }
+}
+
+AI void phase2(const lci_monarch_rows *kr, int64_t v0, const int V, const int ub) {
+    const lci_monarch *a = kr->a;
+    const int64_t b = a->b, m = a->base.m;
+    // b >= 16: b/16 lines (j0 = 16·line) of s chunks each, chunk o·(b/16) + line; b < 16: one
+    // line of all the chunks.
+    const int64_t cs = b >= 16 ? b / 16 : 1, cl = b >= 16 ? a->s : (m + 15) / 16;
+    const __mmask16 tail = m % 16 ? (__mmask16)((1u << (m % 16)) - 1) : (__mmask16)0xffff;
+    for (int64_t line = 0; line < cs; line++) {
+        int64_t i = 0;
+        for (; i + 4 <= cl; i += 4)
+            tile2(kr, v0, line + i * cs, cs, 16 * line, i + 4 == cl ? tail : 0xffff, V, 4, ub);
+        for (; i < cl; i++)
+            tile2(kr, v0, line + i * cs, cs, 16 * line, i + 1 == cl ? tail : 0xffff, V, 1, ub);
+    }
+}
+
+AI void phase2_all(const lci_monarch_rows *kr, const int ub) {
+    int64_t v0 = 0;
+    for (; v0 + 4 <= kr->nv; v0 += 4) phase2(kr, v0, 4, ub);
+    for (; v0 < kr->nv; v0++) phase2(kr, v0, 1, ub);
+}
+
+static void monarch_rows_avx512(const lci_monarch_rows *kr) {
+    int64_t v0 = 0;
+    for (; v0 + 8 <= kr->nv; v0 += 8) phase1(kr, v0, 8);
+    for (; v0 + 4 <= kr->nv; v0 += 4) phase1(kr, v0, 4);
+    for (; v0 < kr->nv; v0++) phase1(kr, v0, 1);
+    switch (kr->a->b >= 16 ? 16 : kr->a->b) {
+    case 16:
+        phase2_all(kr, 16);
+        break;
+    case 8:
+        phase2_all(kr, 8);
+        break;
+    case 4:
+        phase2_all(kr, 4);
+        break;
+    case 2:
+        phase2_all(kr, 2);
+        break;
+    default:
+        phase2_all(kr, 1);
+        break;
+    }
+}
+
+const lci_kernel lci_monarch_kernels_avx512[] = {
+    {LCI_KERNEL_MONARCH_ROWS, LC_ISA_AVX512, "lci_monarch_rows_8x32_4x64_avx512",
+     (lci_fn)monarch_rows_avx512},
+    {0, 0, NULL, NULL},
+};
