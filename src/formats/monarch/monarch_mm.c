@@ -21,6 +21,7 @@ typedef struct monarch_job {
     float *u;              // (b·q)×n, row-major (ld n)
     float *w;              // rows layout: n×M, W[v, j·s + o]
     int64_t panels, items; // vector panels; jobs of the current phase
+    int64_t panel;         // rows kernel: vectors per job
     int parts;
     lci_monarch_rows_fn rows; // the rows-layout kernel
 } monarch_job;
@@ -111,14 +112,14 @@ static void phase3_part(void *vjob, int part) {
         }
 }
 
-// Rows layout by the kernel, job = PANELK vectors: both phases, u (vector-major, b·q floats a
+// Rows layout by the kernel, job = `panel` vectors: both phases, u (vector-major, b·q floats a
 // vector) in the workspace.
 static void rows_part(void *vjob, int part) {
     const monarch_job *jb = vjob;
     const lci_mm_args *g = jb->g;
     const int64_t bq = jb->a->b * jb->a->q;
     for (int64_t it = part; it < jb->items; it += jb->parts) {
-        const int64_t v0 = it * PANELK;
+        const int64_t v0 = it * jb->panel;
         const lci_monarch_rows kr = {.a = jb->a,
                                      .x = g->x + v0 * g->ldx,
                                      .u = jb->u + v0 * bq,
@@ -126,7 +127,7 @@ static void rows_part(void *vjob, int part) {
                                      .ldx = g->ldx,
                                      .ldu = bq,
                                      .ldy = g->ldy,
-                                     .nv = min64(PANELK, g->n - v0),
+                                     .nv = min64(jb->panel, g->n - v0),
                                      .alpha = g->alpha,
                                      .beta = g->beta};
         jb->rows(&kr);
@@ -139,6 +140,45 @@ static int parts_for(double work, int64_t items) {
     return parts > items ? (int)items : parts;
 }
 
+// The kernel serves the rows layout and one vector of the cols layout, for the b it handles.
+static bool use_kernel(const lci_monarch *a, lc_layout layout, int64_t n) {
+    return lci_monarch_rows_ok(a->b) && (layout == LC_LAYOUT_ROWS || n == 1);
+}
+
+static void kernel_mm(const lci_monarch *a, const lci_mm_args *g) {
+    const int64_t n = g->n, bq = a->b * a->q, m = a->base.m, k = a->base.k;
+    monarch_job job = {.a = a, .g = g, .u = g->work};
+    job.rows = (lci_monarch_rows_fn)lci_kernel_get(LCI_KERNEL_MONARCH_ROWS);
+    if (g->layout == LC_LAYOUT_COLS && (g->ldx != 1 || g->ldy != 1)) {
+        // One vector strided by ldx and ldy: through contiguous copies after u.
+        float *const u = g->work, *x = u + bq, *y = x + k;
+        for (int64_t i = 0; i < k; i++) x[i] = g->x[i * g->ldx];
+        if (g->beta != 0.0f)
+            for (int64_t i = 0; i < m; i++) y[i] = g->y[i * g->ldy];
+        const lci_monarch_rows kr = {.a = a,
+                                     .x = x,
+                                     .u = g->work,
+                                     .y = y,
+                                     .ldx = k,
+                                     .ldu = bq,
+                                     .ldy = m,
+                                     .nv = 1,
+                                     .alpha = g->alpha,
+                                     .beta = g->beta};
+        job.rows(&kr);
+        for (int64_t i = 0; i < m; i++) g->y[i * g->ldy] = y[i];
+        return;
+    }
+    // Every vector's sums are the same whatever tile or panel it falls in, so the panels can
+    // shrink to give each thread work when n is small: results stay bitwise the same.
+    int parts = lci_threads_for((double)a->q * (double)(m + k) * (double)n, 1 << 20);
+    if (parts > n) parts = (int)n;
+    job.panel = min64(PANELK, (n + parts - 1) / parts);
+    job.items = (n + job.panel - 1) / job.panel;
+    job.parts = parts > job.items ? (int)job.items : parts;
+    lci_parallel(job.parts, rows_part, &job);
+}
+
 lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
     const lci_monarch *a = (const lci_monarch *)mat;
     if (lci_isa() == LC_ISA_GENERIC) {
@@ -146,11 +186,8 @@ lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
         return LC_OK;
     }
     const int64_t b = a->b, n = g->n;
-    if (g->layout == LC_LAYOUT_ROWS && n > 1 && lci_monarch_rows_ok(b)) {
-        monarch_job job = {.a = a, .g = g, .u = g->work, .items = (n + PANELK - 1) / PANELK};
-        job.rows = (lci_monarch_rows_fn)lci_kernel_get(LCI_KERNEL_MONARCH_ROWS);
-        job.parts = parts_for((double)a->q * (double)(mat->m + mat->k) * (double)n, job.items);
-        lci_parallel(job.parts, rows_part, &job);
+    if (use_kernel(a, g->layout, n)) {
+        kernel_mm(a, g);
         return LC_OK;
     }
     if (g->ldx > INT32_MAX || b * g->ldy > INT32_MAX || b * n > INT32_MAX || mat->m > INT32_MAX)
@@ -174,9 +211,12 @@ lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
 
 size_t lci_monarch_workspace(const lc_mat *mat, lc_layout layout, int64_t n) {
     const lci_monarch *a = (const lci_monarch *)mat;
-    // U: b·q floats per vector; W (rows layout, n > 1): M more.
+    // U: b·q floats per vector; W (rows layout by CBLAS, n > 1): M more; one strided vector of
+    // the cols layout by the kernel: copies of x and y (K + M).
     size_t per = (size_t)(a->b * a->q), count, bytes;
-    if (layout == LC_LAYOUT_ROWS && n > 1) per += (size_t)mat->m;
+    const bool kernel = use_kernel(a, layout, n);
+    if (layout == LC_LAYOUT_ROWS && n > 1 && !kernel) per += (size_t)mat->m;
+    if (layout == LC_LAYOUT_COLS && n == 1 && kernel) per += (size_t)(mat->m + mat->k);
     if (lci_mul_size(per, (size_t)n, &count) || lci_mul_size(count, sizeof(float), &bytes) ||
         bytes == SIZE_MAX)
         return SIZE_MAX;
