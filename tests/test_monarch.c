@@ -119,11 +119,11 @@ static void test_products(void **state) {
     tu_each_isa(products_body);
 }
 
-// The rows kernel's tile edges (monarch_avx512.c: 8 or 4 vectors × 32 u outputs, 4 vectors × 4
+// The panel kernel's tile edges (monarch_avx512.c: 8 or 4 vectors × 32 u outputs, 4 vectors × 4
 // chunks of 16 Y outputs; monarch_avx2.c: 6 × 16 and 2 × 2 chunks): b = 1, 2, 4, 8 (broadcast u,
 // M not a multiple of 16), 16, 32, 64 (one or more 16-wide lines), q < b, q = b, q > b, q not a
 // multiple of 8 or 16; b = 3 and 24 take the CBLAS path. n around the tiles and the 16-vector
-// panel; the cols layout's one vector goes through the kernel too.
+// panel, both layouts.
 static const shape edge_shapes[] = {
     {17, 5, 1, 9},   {36, 12, 2, 7},   {20, 12, 4, 3},     {40, 24, 8, 8},  {48, 48, 16, 17},
     {32, 32, 32, 1}, {64, 32, 32, 32}, {64, 96, 32, 40},   {64, 64, 64, 2}, {128, 192, 64, 70},
@@ -156,9 +156,9 @@ static void test_kernel_edges(void **state) {
     tu_each_isa(edges_body);
 }
 
-// Each registered rows kernel (the plain C oracle included) called directly on n vectors with
-// padded rows, against the double reference from the factors within the bound; Y's padding and
-// the floats past u's rows untouched.
+// Each registered panel kernel (the plain C oracle included) called directly on n vectors in
+// both layouts with padded rows, against the double reference from the factors within the bound;
+// Y's padding and the floats past u's rows untouched.
 static void test_kernels_direct(void **state) {
     (void)state;
     lci_rng rng;
@@ -166,7 +166,7 @@ static void test_kernels_direct(void **state) {
     const double eps = FLT_EPSILON;
     for (size_t si = 0; si < sizeof edge_shapes / sizeof edge_shapes[0]; si++) {
         const shape sh = edge_shapes[si];
-        if (!lci_monarch_rows_ok(sh.b)) continue;
+        if (!lci_monarch_panel_ok(sh.b)) continue;
         const int64_t m = sh.m, k = sh.k, b = sh.b, q = sh.q, p = k / b, s = m / b, n = 21;
         const int64_t ldx = k + 3, ldy = m + 5, ldu = b * q;
         float *rf, *lf;
@@ -201,36 +201,59 @@ static void test_kernels_direct(void **state) {
                         (double)(p + q + 2) * eps * (fabs(alpha) * sa + fabs(beta * yv)) + 1e-30;
                 }
         }
-        for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++) {
-            lci_monarch_rows_fn fn =
-                (lci_monarch_rows_fn)lci_kernel_get_at(LCI_KERNEL_MONARCH_ROWS, (lc_isa)isa);
-            if (!fn) continue;
-            memcpy(y, y0, (size_t)(n * ldy) * 4);
-            for (int64_t i = 0; i < n * ldu + 16; i++) u[i] = NAN;
-            const lci_monarch_rows kr = {.a = (const lci_monarch *)A,
-                                         .x = x,
-                                         .u = u,
-                                         .y = y,
-                                         .ldx = ldx,
-                                         .ldu = ldu,
-                                         .ldy = ldy,
-                                         .nv = n,
-                                         .alpha = alpha,
-                                         .beta = beta};
-            fn(&kr);
-            for (int64_t v = 0; v < n; v++) {
-                for (int64_t t = 0; t < m; t++)
-                    if (!(fabs(y[v * ldy + t] - ref[v * m + t]) <= bound[v * m + t]))
-                        fail_msg("rows kernel isa=%s %lld×%lld b=%lld q=%lld: y[%lld, %lld] = %g, "
-                                 "reference %g",
-                                 lc_isa_name((lc_isa)isa), (long long)m, (long long)k, (long long)b,
-                                 (long long)q, (long long)v, (long long)t, y[v * ldy + t],
-                                 ref[v * m + t]);
-                for (int64_t t = m; t < ldy; t++)
-                    assert_memory_equal(&y[v * ldy + t], &y0[v * ldy + t], 4);
-            }
-            for (int64_t i = n * ldu; i < n * ldu + 16; i++) assert_true(isnan(u[i]));
+        // The cols layout's copies: X as K×n (ld n + 2), Y as M×n (ld n + 3).
+        const int64_t ldxc = n + 2, ldyc = n + 3;
+        float *xc = malloc((size_t)(k * ldxc) * 4), *yc0 = malloc((size_t)(m * ldyc) * 4);
+        float *yc = malloc((size_t)(m * ldyc) * 4);
+        tu_fill(&rng, yc0, m * ldyc);
+        for (int64_t v = 0; v < n; v++) {
+            for (int64_t c = 0; c < k; c++) xc[c * ldxc + v] = x[v * ldx + c];
+            for (int64_t t = 0; t < m; t++) yc0[t * ldyc + v] = y0[v * ldy + t];
         }
+        for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++)
+            for (int cols = 0; cols < 2; cols++) {
+                lci_monarch_panel_fn fn =
+                    (lci_monarch_panel_fn)lci_kernel_get_at(LCI_KERNEL_MONARCH_PANEL, (lc_isa)isa);
+                if (!fn) continue;
+                memcpy(y, y0, (size_t)(n * ldy) * 4);
+                memcpy(yc, yc0, (size_t)(m * ldyc) * 4);
+                for (int64_t i = 0; i < n * ldu + 16; i++) u[i] = NAN;
+                const lci_monarch_panel kr = {.a = (const lci_monarch *)A,
+                                              .x = cols ? xc : x,
+                                              .u = u,
+                                              .y = cols ? yc : y,
+                                              .xv = cols ? 1 : ldx,
+                                              .xf = cols ? ldxc : 1,
+                                              .ldu = ldu,
+                                              .yv = cols ? 1 : ldy,
+                                              .yf = cols ? ldyc : 1,
+                                              .nv = n,
+                                              .alpha = alpha,
+                                              .beta = beta};
+                fn(&kr);
+                for (int64_t v = 0; v < n; v++)
+                    for (int64_t t = 0; t < m; t++) {
+                        const float got = cols ? yc[t * ldyc + v] : y[v * ldy + t];
+                        if (!(fabs(got - ref[v * m + t]) <= bound[v * m + t]))
+                            fail_msg(
+                                "panel kernel isa=%s %s %lld×%lld b=%lld q=%lld: y[%lld, %lld] "
+                                "= %g, reference %g",
+                                lc_isa_name((lc_isa)isa), cols ? "cols" : "rows", (long long)m,
+                                (long long)k, (long long)b, (long long)q, (long long)v,
+                                (long long)t, got, ref[v * m + t]);
+                    }
+                if (cols) { // the padding of Y's rows
+                    for (int64_t t = 0; t < m; t++)
+                        for (int64_t v = n; v < ldyc; v++)
+                            assert_memory_equal(&yc[t * ldyc + v], &yc0[t * ldyc + v], 4);
+                } else {
+                    for (int64_t v = 0; v < n; v++)
+                        for (int64_t t = m; t < ldy; t++)
+                            assert_memory_equal(&y[v * ldy + t], &y0[v * ldy + t], 4);
+                }
+                for (int64_t i = n * ldu; i < n * ldu + 16; i++) assert_true(isnan(u[i]));
+            }
+        free(xc), free(yc0), free(yc);
         free(x), free(y0), free(y), free(u), free(ref), free(bound), free(ud), free(ua);
         free(rf), free(lf);
         lc_mat_free(A);
@@ -311,9 +334,9 @@ static void test_dense_and_info(void **state) {
     assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_COLS, 10, &ws));
     assert_int_equal(ws, (size_t)(4 * 4 * 10) * sizeof(float));
     assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_ROWS, 10, &ws));
-    assert_int_equal(ws, (size_t)(16 * 10) * sizeof(float));     // the kernel needs u only
-    assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_COLS, 1, &ws)); // u and copies of x and y
-    assert_int_equal(ws, (size_t)(16 + 16 + 64) * sizeof(float));
+    assert_int_equal(ws, (size_t)(16 * 10) * sizeof(float)); // the kernel needs u only
+    assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_COLS, 1, &ws));
+    assert_int_equal(ws, (size_t)16 * sizeof(float));
     free(rf), free(lf);
     lc_mat_free(A);
 }

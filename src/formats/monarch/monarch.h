@@ -23,21 +23,23 @@ typedef struct lci_monarch {
 // Fills a->rt and a->lp from a->r and a->l; every constructor calls it once the factors are set.
 void lci_monarch_pack(lci_monarch *a);
 
-// The rows-layout kernel (LCI_KERNEL_MONARCH_ROWS): for nv vectors (rows of X and Y),
-// phase 1 writes u[v·ldu + k·q + i] = Σ_c R_k[i, c]·x[v·ldx + k·p + c] (c in increasing order),
-// phase 2 y[v·ldy + t] = alpha·Σ_r L_j[o, r]·u[v·ldu + r·b + j] + beta·y (r increasing; t = o·b +
-// j, beta = 0 overwrites). Y's row is produced 16 outputs at a time from lp: for b <= 16 a chunk
-// reads the b values u[r·b .. r·b + b − 1] broadcast, for b >= 16 the 16 contiguous u[r·b + j0 ..],
-// so b must divide 16 or be a multiple of it (lci_monarch_rows_ok).
-typedef struct lci_monarch_rows {
+// The panel kernel (LCI_KERNEL_MONARCH_PANEL), both layouts: for nv vectors, with x's feature c
+// of vector v at x[v·xv + c·xf] and y's output t at y[v·yv + t·yf] (rows layout: xv = ldx,
+// xf = yf = 1, yv = ldy; cols layout: xv = yv = 1, xf = ldx, yf = ldy), phase 1 writes
+// u[v·ldu + k·q + i] = Σ_c R_k[i, c]·x[k·p + c] (c in increasing order), phase 2
+// y[t] = alpha·Σ_r L_j[o, r]·u[v·ldu + r·b + j] + beta·y[t] (r increasing; t = o·b + j; beta = 0
+// overwrites). Y is produced 16 outputs at a time from lp: for b <= 16 a chunk reads the b
+// values u[r·b .. r·b + b − 1] broadcast, for b >= 16 the 16 contiguous u[r·b + j0 ..], so b must
+// divide 16 or be a multiple of it (lci_monarch_panel_ok).
+typedef struct lci_monarch_panel {
     const lci_monarch *a;
     const float *x;
     float *u, *y;
-    int64_t ldx, ldu, ldy, nv;
+    int64_t xv, xf, ldu, yv, yf, nv;
     float alpha, beta;
-} lci_monarch_rows;
-typedef void (*lci_monarch_rows_fn)(const lci_monarch_rows *k);
-static inline bool lci_monarch_rows_ok(int64_t b) {
+} lci_monarch_panel;
+typedef void (*lci_monarch_panel_fn)(const lci_monarch_panel *k);
+static inline bool lci_monarch_panel_ok(int64_t b) {
     return b % 16 == 0 || 16 % b == 0;
 }
 

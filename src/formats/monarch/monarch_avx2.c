@@ -1,8 +1,9 @@
-// monarch_avx2.c: the Monarch rows-layout kernel (monarch.h) for AVX2 + FMA, the AVX-512 kernel's
+// monarch_avx2.c: the Monarch panel kernel (monarch.h) for AVX2 + FMA, the AVX-512 kernel's
 // twin with 16 ymm registers: phase 1 in tiles of 6 vectors × 16 outputs of u (12 accumulators),
 // phase 2 in tiles of 2 vectors × 2 chunks of 16 outputs of Y's row (each chunk two ymm halves; 8
-// accumulators). Partial vectors (q or M not a multiple of 8 or 16) go through maskload and
-// maskstore, so no float outside u, X or Y is touched.
+// accumulators; the cols layout writes Y's columns from a small buffer). Partial vectors (q or M
+// not a multiple of 8 or 16) go through maskload and maskstore, so no float outside u, X or Y is
+// touched.
 #include "monarch.h"
 
 #include <immintrin.h>
@@ -14,23 +15,24 @@ AI __m256i lanes(int64_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-AI void tile1(const lci_monarch_rows *kr, int64_t v0, int64_t k, int64_t i0, __m256i last,
+AI void tile1(const lci_monarch_panel *kr, int64_t v0, int64_t k, int64_t i0, __m256i last,
               const int V, const int I) {
     const lci_monarch *a = kr->a;
     const int64_t p = a->p, q = a->q;
     __m256 acc[6][2];
     const float *px[6];
     for (int v = 0; v < V; v++) {
-        px[v] = kr->x + (v0 + v) * kr->ldx + k * p;
+        px[v] = kr->x + (v0 + v) * kr->xv + k * p * kr->xf;
         for (int w = 0; w < I; w++) acc[v][w] = _mm256_setzero_ps();
     }
     const float *pr = a->rt + k * p * q + i0;
+    const int64_t xf = kr->xf;
     for (int64_t c = 0; c < p; c++) {
         __m256 rv[2];
         for (int w = 0; w < I; w++)
             rv[w] = w < I - 1 ? _mm256_loadu_ps(pr + 8 * w) : _mm256_maskload_ps(pr + 8 * w, last);
         for (int v = 0; v < V; v++) {
-            const __m256 xv = _mm256_broadcast_ss(px[v] + c);
+            const __m256 xv = _mm256_broadcast_ss(px[v] + c * xf);
             for (int w = 0; w < I; w++) acc[v][w] = _mm256_fmadd_ps(xv, rv[w], acc[v][w]);
         }
         pr += q;
@@ -45,7 +47,7 @@ AI void tile1(const lci_monarch_rows *kr, int64_t v0, int64_t k, int64_t i0, __m
     }
 }
 
-AI void phase1(const lci_monarch_rows *kr, int64_t v0, const int V) {
+AI void phase1(const lci_monarch_panel *kr, int64_t v0, const int V) {
     const int64_t b = kr->a->b, q = kr->a->q;
     for (int64_t k = 0; k < b; k++)
         for (int64_t i0 = 0; i0 < q; i0 += 16) {
@@ -92,8 +94,24 @@ AI void store_half(float *py, __m256 acc, float alpha, float beta, bool full, __
     }
 }
 
+// Cols layout: the first `count` of a chunk's 16 results (two halves) into Y's column at
+// stride yf, rounded as store_half (a product, then one FMA).
+AI void store_cols(const lci_monarch_panel *kr, float *py, __m256 lo, __m256 hi, int64_t count) {
+    float o[16];
+    const __m256 alpha = _mm256_set1_ps(kr->alpha);
+    _mm256_storeu_ps(o, _mm256_mul_ps(alpha, lo));
+    _mm256_storeu_ps(o + 8, _mm256_mul_ps(alpha, hi));
+    for (int64_t e = 0; e < count; e++) {
+        float *d = py + e * kr->yf;
+        if (kr->beta != 0.0f)
+            _mm_store_ss(d, _mm_fmadd_ss(_mm_set_ss(kr->beta), _mm_load_ss(d), _mm_set_ss(o[e])));
+        else
+            *d = o[e];
+    }
+}
+
 // Phase 2: chunks h0, h0 + cs, .. (T of them; the last has `nlast` outputs) of rows v0 ...
-AI void tile2(const lci_monarch_rows *kr, int64_t v0, int64_t h0, int64_t cs, int64_t uo,
+AI void tile2(const lci_monarch_panel *kr, int64_t v0, int64_t h0, int64_t cs, int64_t uo,
               int64_t nlast, const int V, const int T, const int ub) {
     const lci_monarch *a = kr->a;
     const int64_t q = a->q, b = a->b, ls = cs * q * 16;
@@ -118,9 +136,16 @@ AI void tile2(const lci_monarch_rows *kr, int64_t v0, int64_t h0, int64_t cs, in
         }
         pl += 16;
     }
+    if (kr->yf != 1) { // cols layout: Y's column v0 + v, outputs 16·h .. at stride yf
+        for (int v = 0; v < V; v++)
+            for (int t = 0; t < T; t++)
+                store_cols(kr, kr->y + (v0 + v) * kr->yv + (h0 + t * cs) * 16 * kr->yf,
+                           acc[v][t][0], acc[v][t][1], t < T - 1 ? 16 : nlast);
+        return;
+    }
     const __m256i mlo = lanes(nlast < 8 ? nlast : 8), mhi = lanes(nlast > 8 ? nlast - 8 : 1);
     for (int v = 0; v < V; v++) {
-        float *py = kr->y + (v0 + v) * kr->ldy + h0 * 16;
+        float *py = kr->y + (v0 + v) * kr->yv + h0 * 16;
         for (int t = 0; t < T; t++) {
             float *pc = py + t * cs * 16;
             const bool full = t < T - 1 || nlast == 16;
@@ -130,7 +155,7 @@ AI void tile2(const lci_monarch_rows *kr, int64_t v0, int64_t h0, int64_t cs, in
     }
 }
 
-AI void phase2(const lci_monarch_rows *kr, int64_t v0, const int V, const int ub) {
+AI void phase2(const lci_monarch_panel *kr, int64_t v0, const int V, const int ub) {
     const lci_monarch *a = kr->a;
     const int64_t b = a->b, m = a->base.m;
     const int64_t cs = b >= 16 ? b / 16 : 1, cl = b >= 16 ? a->s : (m + 15) / 16;
@@ -144,13 +169,13 @@ AI void phase2(const lci_monarch_rows *kr, int64_t v0, const int V, const int ub
     }
 }
 
-AI void phase2_all(const lci_monarch_rows *kr, const int ub) {
+AI void phase2_all(const lci_monarch_panel *kr, const int ub) {
     int64_t v0 = 0;
     for (; v0 + 2 <= kr->nv; v0 += 2) phase2(kr, v0, 2, ub);
     for (; v0 < kr->nv; v0++) phase2(kr, v0, 1, ub);
 }
 
-static void monarch_rows_avx2(const lci_monarch_rows *kr) {
+static void monarch_panel_avx2(const lci_monarch_panel *kr) {
     int64_t v0 = 0;
     for (; v0 + 6 <= kr->nv; v0 += 6) phase1(kr, v0, 6);
     for (; v0 < kr->nv; v0++) phase1(kr, v0, 1);
@@ -174,7 +199,7 @@ static void monarch_rows_avx2(const lci_monarch_rows *kr) {
 }
 
 const lci_kernel lci_monarch_kernels_avx2[] = {
-    {LCI_KERNEL_MONARCH_ROWS, LC_ISA_AVX2, "lci_monarch_rows_6x16_2x32_avx2",
-     (lci_fn)monarch_rows_avx2},
+    {LCI_KERNEL_MONARCH_PANEL, LC_ISA_AVX2, "lci_monarch_panel_6x16_2x32_avx2",
+     (lci_fn)monarch_panel_avx2},
     {0, 0, NULL, NULL},
 };

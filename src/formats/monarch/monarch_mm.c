@@ -1,6 +1,6 @@
-// monarch_mm.c: Y = alpha·P_M·L·P_{bq}ᵀ·R·X + beta·Y. The rows layout (and one vector of either
-// layout) goes to the register-tiled kernel (monarch.h, LCI_KERNEL_MONARCH_ROWS) on panels of
-// vectors, for the b it handles. Otherwise two batched block products by CBLAS, with the
+// monarch_mm.c: Y = alpha·P_M·L·P_{bq}ᵀ·R·X + beta·Y. Both layouts go to the register-tiled
+// panel kernel (monarch.h, LCI_KERNEL_MONARCH_PANEL) on panels of vectors, for the b it handles
+// (b dividing 16 or a multiple of 16). Otherwise two batched block products by CBLAS, with the
 // permutations fused into leading dimensions: phase 1 writes U = R·X ((b·q)×n, in the workspace)
 // one block R_k at a time; phase 2 multiplies L_j by the rows j, j + b, j + 2b, ... of U (a
 // strided view: leading dimension b·n) and, in the cols layout, writes rows j, j + b, ... of Y
@@ -14,7 +14,7 @@
 #include <string.h>
 
 // Vectors per BLAS call (a fixed panel); rows-layout phase 3 transposes PANEL3 vectors per part;
-// the rows kernel takes PANELK vectors per call (their u, PANELK·b·q floats, stays in L2).
+// the panel kernel takes PANELK vectors per call (their u, PANELK·b·q floats, stays in L2).
 enum { PANEL = 256, PANEL3 = 16, PANELK = 16 };
 
 typedef struct monarch_job {
@@ -23,9 +23,9 @@ typedef struct monarch_job {
     float *u;              // (b·q)×n, row-major (ld n)
     float *w;              // rows layout: n×M, W[v, j·s + o]
     int64_t panels, items; // vector panels; jobs of the current phase
-    int64_t panel;         // rows kernel: vectors per job
+    int64_t panel;         // panel kernel: vectors per job
     int parts;
-    lci_monarch_rows_fn rows; // the rows-layout kernel
+    lci_monarch_panel_fn kernel; // the panel kernel
 } monarch_job;
 
 static int64_t min64(int64_t a, int64_t b) {
@@ -114,25 +114,29 @@ static void phase3_part(void *vjob, int part) {
         }
 }
 
-// Rows layout by the kernel, job = `panel` vectors: both phases, u (vector-major, b·q floats a
-// vector) in the workspace.
-static void rows_part(void *vjob, int part) {
+// The panel kernel, job = `panel` vectors: both phases, u (vector-major, b·q floats a vector) in
+// the workspace.
+static void panel_part(void *vjob, int part) {
     const monarch_job *jb = vjob;
     const lci_mm_args *g = jb->g;
+    const bool cols = g->layout == LC_LAYOUT_COLS;
     const int64_t bq = jb->a->b * jb->a->q;
+    const int64_t xv = cols ? 1 : g->ldx, yv = cols ? 1 : g->ldy;
     for (int64_t it = part; it < jb->items; it += jb->parts) {
         const int64_t v0 = it * jb->panel;
-        const lci_monarch_rows kr = {.a = jb->a,
-                                     .x = g->x + v0 * g->ldx,
-                                     .u = jb->u + v0 * bq,
-                                     .y = g->y + v0 * g->ldy,
-                                     .ldx = g->ldx,
-                                     .ldu = bq,
-                                     .ldy = g->ldy,
-                                     .nv = min64(jb->panel, g->n - v0),
-                                     .alpha = g->alpha,
-                                     .beta = g->beta};
-        jb->rows(&kr);
+        const lci_monarch_panel kr = {.a = jb->a,
+                                      .x = g->x + v0 * xv,
+                                      .u = jb->u + v0 * bq,
+                                      .y = g->y + v0 * yv,
+                                      .xv = xv,
+                                      .xf = cols ? g->ldx : 1,
+                                      .ldu = bq,
+                                      .yv = yv,
+                                      .yf = cols ? g->ldy : 1,
+                                      .nv = min64(jb->panel, g->n - v0),
+                                      .alpha = g->alpha,
+                                      .beta = g->beta};
+        jb->kernel(&kr);
     }
 }
 
@@ -142,43 +146,24 @@ static int parts_for(double work, int64_t items) {
     return parts > items ? (int)items : parts;
 }
 
-// The kernel serves the rows layout and one vector of the cols layout, for the b it handles.
-static bool use_kernel(const lci_monarch *a, lc_layout layout, int64_t n) {
-    return lci_monarch_rows_ok(a->b) && (layout == LC_LAYOUT_ROWS || n == 1);
+// The panel kernel serves both layouts for the b it handles.
+static bool use_kernel(const lci_monarch *a) {
+    return lci_monarch_panel_ok(a->b);
 }
 
 static void kernel_mm(const lci_monarch *a, const lci_mm_args *g) {
-    const int64_t n = g->n, bq = a->b * a->q, m = a->base.m, k = a->base.k;
+    const int64_t n = g->n;
     monarch_job job = {.a = a, .g = g, .u = g->work};
-    job.rows = (lci_monarch_rows_fn)lci_kernel_get(LCI_KERNEL_MONARCH_ROWS);
-    if (g->layout == LC_LAYOUT_COLS && (g->ldx != 1 || g->ldy != 1)) {
-        // One vector strided by ldx and ldy: through contiguous copies after u.
-        float *const u = g->work, *x = u + bq, *y = x + k;
-        for (int64_t i = 0; i < k; i++) x[i] = g->x[i * g->ldx];
-        if (g->beta != 0.0f)
-            for (int64_t i = 0; i < m; i++) y[i] = g->y[i * g->ldy];
-        const lci_monarch_rows kr = {.a = a,
-                                     .x = x,
-                                     .u = g->work,
-                                     .y = y,
-                                     .ldx = k,
-                                     .ldu = bq,
-                                     .ldy = m,
-                                     .nv = 1,
-                                     .alpha = g->alpha,
-                                     .beta = g->beta};
-        job.rows(&kr);
-        for (int64_t i = 0; i < m; i++) g->y[i * g->ldy] = y[i];
-        return;
-    }
+    job.kernel = (lci_monarch_panel_fn)lci_kernel_get(LCI_KERNEL_MONARCH_PANEL);
     // Every vector's sums are the same whatever tile or panel it falls in, so the panels can
     // shrink to give each thread work when n is small: results stay bitwise the same.
-    int parts = lci_threads_for((double)a->q * (double)(m + k) * (double)n, 1 << 20);
+    int parts =
+        lci_threads_for((double)a->q * (double)(a->base.m + a->base.k) * (double)n, 1 << 20);
     if (parts > n) parts = (int)n;
     job.panel = min64(PANELK, (n + parts - 1) / parts);
     job.items = (n + job.panel - 1) / job.panel;
     job.parts = parts > job.items ? (int)job.items : parts;
-    lci_parallel(job.parts, rows_part, &job);
+    lci_parallel(job.parts, panel_part, &job);
 }
 
 lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
@@ -188,7 +173,7 @@ lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
         return LC_OK;
     }
     const int64_t b = a->b, n = g->n;
-    if (use_kernel(a, g->layout, n)) {
+    if (use_kernel(a)) {
         kernel_mm(a, g);
         return LC_OK;
     }
@@ -213,12 +198,9 @@ lc_status lci_monarch_mm(const lc_mat *mat, const lci_mm_args *g) {
 
 size_t lci_monarch_workspace(const lc_mat *mat, lc_layout layout, int64_t n) {
     const lci_monarch *a = (const lci_monarch *)mat;
-    // U: b·q floats per vector; W (rows layout by CBLAS, n > 1): M more; one strided vector of
-    // the cols layout by the kernel: copies of x and y (K + M).
+    // U: b·q floats per vector; W (rows layout by CBLAS, n > 1): M more.
     size_t per = (size_t)(a->b * a->q), count, bytes;
-    const bool kernel = use_kernel(a, layout, n);
-    if (layout == LC_LAYOUT_ROWS && n > 1 && !kernel) per += (size_t)mat->m;
-    if (layout == LC_LAYOUT_COLS && n == 1 && kernel) per += (size_t)(mat->m + mat->k);
+    if (layout == LC_LAYOUT_ROWS && n > 1 && !use_kernel(a)) per += (size_t)mat->m;
     if (lci_mul_size(per, (size_t)n, &count) || lci_mul_size(count, sizeof(float), &bytes) ||
         bytes == SIZE_MAX)
         return SIZE_MAX;
