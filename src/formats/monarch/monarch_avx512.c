@@ -21,25 +21,32 @@ AI void tile1(const lci_monarch_panel *kr, int64_t v0, int64_t k, int64_t i0, __
     const int64_t p = a->p, q = a->q;
     __m512 acc[8][2];
     const float *px[8];
+#pragma GCC unroll 8
     for (int v = 0; v < V; v++) {
         px[v] = kr->x + (v0 + v) * kr->xv + k * p * kr->xf;
+#pragma GCC unroll 8
         for (int w = 0; w < I; w++) acc[v][w] = _mm512_setzero_ps();
     }
     const float *pr = a->rt + k * p * q + i0;
     const int64_t xf = kr->xf;
     for (int64_t c = 0; c < p; c++) {
         __m512 rv[2];
+#pragma GCC unroll 8
         for (int w = 0; w < I; w++)
             rv[w] =
                 w < I - 1 ? _mm512_loadu_ps(pr + 16 * w) : _mm512_maskz_loadu_ps(last, pr + 16 * w);
+#pragma GCC unroll 8
         for (int v = 0; v < V; v++) {
             const __m512 xv = _mm512_set1_ps(px[v][c * xf]);
+#pragma GCC unroll 8
             for (int w = 0; w < I; w++) acc[v][w] = _mm512_fmadd_ps(xv, rv[w], acc[v][w]);
         }
         pr += q;
     }
+#pragma GCC unroll 8
     for (int v = 0; v < V; v++) {
         float *pu = kr->u + (v0 + v) * kr->ldu + k * q + i0;
+#pragma GCC unroll 8
         for (int w = 0; w < I; w++)
             _mm512_mask_storeu_ps(pu + 16 * w, w < I - 1 ? (__mmask16)0xffff : last, acc[v][w]);
     }
@@ -112,6 +119,7 @@ AI void store_cols4(const lci_monarch_panel *kr, float *py, __m512 a0, __m512 a1
                          _mm512_castpd_ps(_mm512_unpacklo_pd(t01h, t23h)),
                          _mm512_castpd_ps(_mm512_unpackhi_pd(t01h, t23h))};
     __m128 o[16];
+#pragma GCC unroll 8
     for (int i = 0; i < 4; i++) {
         o[i] = _mm512_castps512_ps128(z[i]);
         o[4 + i] = _mm512_extractf32x4_ps(z[i], 1);
@@ -134,34 +142,43 @@ AI void tile2(const lci_monarch_panel *kr, int64_t v0, int64_t h0, int64_t cs, i
     const int64_t q = a->q, b = a->b, ls = cs * q * 16;
     __m512 acc[4][4];
     const float *pu[4];
+#pragma GCC unroll 8
     for (int v = 0; v < V; v++) {
         pu[v] = kr->u + (v0 + v) * kr->ldu + uo;
+#pragma GCC unroll 8
         for (int t = 0; t < T; t++) acc[v][t] = _mm512_setzero_ps();
     }
     const float *pl = a->lp + h0 * q * 16;
     for (int64_t r = 0; r < q; r++) {
         __m512 lv[4];
+#pragma GCC unroll 8
         for (int t = 0; t < T; t++) lv[t] = _mm512_loadu_ps(pl + t * ls);
+#pragma GCC unroll 8
         for (int v = 0; v < V; v++) {
             const __m512 uv = uvec(pu[v] + r * b, ub);
+#pragma GCC unroll 8
             for (int t = 0; t < T; t++) acc[v][t] = _mm512_fmadd_ps(lv[t], uv, acc[v][t]);
         }
         pl += 16;
     }
     if (kr->yf != 1) { // cols layout: Y's column v0 + v, outputs 16·h .. at stride yf
+#pragma GCC unroll 8
         for (int t = 0; t < T; t++) {
             float *py = kr->y + v0 * kr->yv + (h0 + t * cs) * 16 * kr->yf;
             const __mmask16 m = t < T - 1 ? (__mmask16)0xffff : last;
             if (V == 4 && kr->yv == 1)
                 store_cols4(kr, py, acc[0][t], acc[1][t], acc[2][t], acc[3][t], m);
             else
+#pragma GCC unroll 8
                 for (int v = 0; v < V; v++) store_cols1(kr, py + v * kr->yv, acc[v][t], m);
         }
         return;
     }
     const __m512 alpha = _mm512_set1_ps(kr->alpha), beta = _mm512_set1_ps(kr->beta);
+#pragma GCC unroll 8
     for (int v = 0; v < V; v++) {
         float *py = kr->y + (v0 + v) * kr->yv + h0 * 16;
+#pragma GCC unroll 8
         for (int t = 0; t < T; t++) {
             const __mmask16 m = t < T - 1 ? (__mmask16)0xffff : last;
             __m512 o = _mm512_mul_ps(alpha, acc[v][t]);
