@@ -14,7 +14,7 @@ typedef struct lci_monarch {
     int64_t s; // M / b, rows of an L block
     float *r;  // b blocks of q×p, row-major, block after block (R_k at r + k·q·p)
     float *l;  // b blocks of s×q, row-major, block after block (L_j at l + j·s·q)
-    // The same factors packed for the rows-layout kernel (lci_monarch_pack):
+    // The same factors packed for the panel kernel (lci_monarch_pack):
     float *rt; // R_kᵀ, p×q row-major, block after block: rt[(k·p + c)·q + i] = R_k[i, c]
     float *lp; // L by 16-output chunks of Y's row: lp[(h·q + r)·16 + e] = L_j[o, r] with
                // o·b + j = 16·h + e (zero past M); ceil(M/16) chunks

@@ -1,13 +1,14 @@
 // monarch_mm.c: Y = alpha·P_M·L·P_{bq}ᵀ·R·X + beta·Y. Both layouts go to the register-tiled
 // panel kernel (monarch.h, LCI_KERNEL_MONARCH_PANEL) on panels of vectors, for the b it handles
-// (b dividing 16 or a multiple of 16). Otherwise two batched block products by CBLAS, with the
-// permutations fused into leading dimensions: phase 1 writes U = R·X ((b·q)×n, in the workspace)
-// one block R_k at a time; phase 2 multiplies L_j by the rows j, j + b, j + 2b, ... of U (a
-// strided view: leading dimension b·n) and, in the cols layout, writes rows j, j + b, ... of Y
-// (leading dimension b·ldy). In the rows layout Y's interleaved columns are not a BLAS view, so
-// phase 2 writes W = (L·Z)ᵀ (n×M, block after block) and phase 3 transposes each vector's b×s
-// array into Y's s×b one. Blocks and vector panels are fixed, so results do not depend on the
-// thread count; each call runs on a single-threaded BLAS inside lacuna's threads.
+// (b dividing 16 or a multiple of 16; at the AVX2 level where it measured faster). Otherwise two
+// batched block products by CBLAS, with the permutations fused into leading dimensions: phase 1
+// writes U = R·X ((b·q)×n, in the workspace) one block R_k at a time; phase 2 multiplies L_j by the
+// rows j, j + b, j + 2b, ... of U (a strided view: leading dimension b·n) and, in the cols layout,
+// writes rows j, j + b, ... of Y (leading dimension b·ldy). In the rows layout Y's interleaved
+// columns are not a BLAS view, so phase 2 writes W = (L·Z)ᵀ (n×M, block after block) and phase 3
+// transposes each vector's b×s array into Y's s×b one. Blocks and vector panels are fixed, so
+// results do not depend on the thread count; each call runs on a single-threaded BLAS inside
+// lacuna's threads.
 #include "monarch.h"
 
 #include <cblas.h>

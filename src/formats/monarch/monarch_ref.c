@@ -1,6 +1,6 @@
 // monarch_ref.c: plain C oracles of the Monarch product: lci_monarch_mm_ref, U = R·X (block by
 // block), then Y = alpha·P_M·L·(P_{bq}ᵀ·U) + beta·Y, used instead of the BLAS and the kernels when
-// the generic level is forced (LC_ISA=generic); and the rows kernel's plain C twin.
+// the generic level is forced (LC_ISA=generic); and the panel kernel's plain C twin.
 #include "monarch.h"
 
 void lci_monarch_mm_ref(const lci_monarch *a, const lci_mm_args *g) {
