@@ -205,7 +205,35 @@ AI void phase2(const lci_monarch_panel *kr, int64_t v0, const int V, const int u
     }
 }
 
+// Cols layout: chunks outside, vector tiles inside, so the 4 tiles of a panel of 16 fill each
+// 64-byte line of Y one after the other while it is in L1.
+AI void phase2_cols(const lci_monarch_panel *kr, const int ub) {
+    const lci_monarch *a = kr->a;
+    const int64_t b = a->b, m = a->base.m, nv = kr->nv;
+    const int64_t cs = b >= 16 ? b / 16 : 1, cl = b >= 16 ? a->s : (m + 15) / 16;
+    const __mmask16 tail = m % 16 ? (__mmask16)((1u << (m % 16)) - 1) : (__mmask16)0xffff;
+    for (int64_t line = 0; line < cs; line++) {
+        int64_t i = 0;
+        for (; i + 4 <= cl; i += 4) {
+            const __mmask16 lm = i + 4 == cl ? tail : 0xffff;
+            int64_t v0 = 0;
+            for (; v0 + 4 <= nv; v0 += 4) tile2(kr, v0, line + i * cs, cs, 16 * line, lm, 4, 4, ub);
+            for (; v0 < nv; v0++) tile2(kr, v0, line + i * cs, cs, 16 * line, lm, 1, 4, ub);
+        }
+        for (; i < cl; i++) {
+            const __mmask16 lm = i + 1 == cl ? tail : 0xffff;
+            int64_t v0 = 0;
+            for (; v0 + 4 <= nv; v0 += 4) tile2(kr, v0, line + i * cs, cs, 16 * line, lm, 4, 1, ub);
+            for (; v0 < nv; v0++) tile2(kr, v0, line + i * cs, cs, 16 * line, lm, 1, 1, ub);
+        }
+    }
+}
+
 AI void phase2_all(const lci_monarch_panel *kr, const int ub) {
+    if (kr->yf != 1) {
+        phase2_cols(kr, ub);
+        return;
+    }
     int64_t v0 = 0;
     for (; v0 + 4 <= kr->nv; v0 += 4) phase2(kr, v0, 4, ub);
     for (; v0 < kr->nv; v0++) phase2(kr, v0, 1, ub);
