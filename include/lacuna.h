@@ -322,10 +322,10 @@ LC_API lc_status lc_mat_create_toeplitz(lc_mat **out, int64_t m, int64_t k, cons
 // standard choice, the one lc_monarch_project makes, is q = min(M, K)/b (R square when K <= M,
 // L square otherwise), and b = √min(M, K) gives q = b.
 // Storage: the b·q·(p + s) = q·(M + K) factor values only (lc_mat_info: stored = q·(M+K),
-// flops_per_col = 2·q·(M+K)). A product is two batched block products (CBLAS): U = R·X in the
-// workspace, then each L_j reads its rows of U as a strided view and writes its interleaved
-// rows of Y directly (the vectors-as-rows layout writes Y through one permuting copy instead;
-// docs/design.md); each result is within (p + q + 2)·eps·(|alpha|·|L|·P(|R|·|X|) + |beta|·|Y|)
+// flops_per_col = 2·q·(M+K)). A product is two batched block products, by lacuna's register-tiled
+// kernel on a packed copy of the factors made at construction (b dividing 16 or a multiple of
+// 16, both layouts; U = R·X per panel of vectors, then Y written directly), otherwise by CBLAS
+// (docs/design.md); each result is within (p + q + 2)·eps·(|alpha|·|L|·P(|R|·|X|) + |beta|·|Y|)
 // of the exact value, elementwise in the factors, not in A's entries (which may cancel).
 
 // A Monarch matrix copied from its factors: r holds the b blocks R_k (q×p each, row-major, R_k

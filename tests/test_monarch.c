@@ -119,6 +119,147 @@ static void test_products(void **state) {
     tu_each_isa(products_body);
 }
 
+// The panel kernel's tile edges (monarch_avx512.c: 8 or 4 vectors × 32 u outputs, 4 vectors × 4
+// chunks of 16 Y outputs; monarch_avx2.c: 6 × 16 and 2 × 2 chunks): b = 1, 2, 4, 8 (broadcast u,
+// M not a multiple of 16), 16, 32, 64 (one or more 16-wide lines), q < b, q = b, q > b, q not a
+// multiple of 8 or 16; b = 3 and 24 take the CBLAS path. n around the tiles and the 16-vector
+// panel, both layouts.
+static const shape edge_shapes[] = {
+    {17, 5, 1, 9},   {36, 12, 2, 7},   {20, 12, 4, 3},     {40, 24, 8, 8},  {48, 48, 16, 17},
+    {32, 32, 32, 1}, {64, 32, 32, 32}, {64, 96, 32, 40},   {64, 64, 64, 2}, {128, 192, 64, 70},
+    {24, 36, 3, 5},  {48, 72, 24, 30}, {256, 128, 32, 130}};
+static const int64_t edge_counts[] = {1, 15, 16, 17, 64, 256};
+
+static void edges_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 47);
+    const float alphas[] = {1.0f, -0.75f}, betas[] = {0.0f, 1.0f, 0.5f};
+    for (size_t si = 0; si < sizeof edge_shapes / sizeof edge_shapes[0]; si++) {
+        const shape sh = edge_shapes[si];
+        float *rf, *lf;
+        random_factors(&rng, sh, &rf, &lf);
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_create_monarch(&A, sh.m, sh.k, sh.b, sh.q, rf, lf));
+        for (size_t qi = 0; qi < sizeof edge_counts / sizeof edge_counts[0]; qi++)
+            for (int l = 0; l < 2; l++) {
+                const size_t ab = (si + qi + (size_t)l) % 6;
+                check_product(A, sh, rf, lf, (lc_layout)l, edge_counts[qi], alphas[ab / 3],
+                              betas[ab % 3], (int64_t)((si + qi + (size_t)l) % 3), &rng);
+            }
+        lc_mat_free(A);
+        free(rf), free(lf);
+    }
+}
+
+static void test_kernel_edges(void **state) {
+    (void)state;
+    tu_each_isa(edges_body);
+}
+
+// Each registered panel kernel (the plain C oracle included) called directly on n vectors in
+// both layouts with padded rows, against the double reference from the factors within the bound;
+// Y's padding and the floats past u's rows untouched.
+static void test_kernels_direct(void **state) {
+    (void)state;
+    lci_rng rng;
+    lci_rng_seed(&rng, 53);
+    const double eps = FLT_EPSILON;
+    for (size_t si = 0; si < sizeof edge_shapes / sizeof edge_shapes[0]; si++) {
+        const shape sh = edge_shapes[si];
+        if (!lci_monarch_panel_ok(sh.b)) continue;
+        const int64_t m = sh.m, k = sh.k, b = sh.b, q = sh.q, p = k / b, s = m / b, n = 21;
+        const int64_t ldx = k + 3, ldy = m + 5, ldu = b * q;
+        float *rf, *lf;
+        random_factors(&rng, sh, &rf, &lf);
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_create_monarch(&A, m, k, b, q, rf, lf));
+        float *x = malloc((size_t)(n * ldx) * 4), *y0 = malloc((size_t)(n * ldy) * 4);
+        float *y = malloc((size_t)(n * ldy) * 4), *u = malloc((size_t)(n * ldu + 16) * 4);
+        double *ref = malloc((size_t)(n * m) * 8), *bound = malloc((size_t)(n * m) * 8);
+        double *ud = malloc((size_t)(b * q) * 8), *ua = malloc((size_t)(b * q) * 8);
+        tu_fill(&rng, x, n * ldx);
+        tu_fill(&rng, y0, n * ldy);
+        const float alpha = -1.25f, beta = 0.5f;
+        for (int64_t v = 0; v < n; v++) {
+            for (int64_t t = 0; t < b * q; t++) {
+                ud[t] = ua[t] = 0;
+                for (int64_t c = 0; c < p; c++) {
+                    const double e = (double)rf[t * p + c] * x[v * ldx + t / q * p + c];
+                    ud[t] += e, ua[t] += fabs(e);
+                }
+            }
+            for (int64_t j = 0; j < b; j++)
+                for (int64_t o = 0; o < s; o++) {
+                    double sum = 0, sa = 0;
+                    for (int64_t r = 0; r < q; r++) {
+                        const double lv = lf[(j * s + o) * q + r];
+                        sum += lv * ud[r * b + j], sa += fabs(lv) * ua[r * b + j];
+                    }
+                    const double yv = y0[v * ldy + o * b + j];
+                    ref[v * m + o * b + j] = alpha * sum + beta * yv;
+                    bound[v * m + o * b + j] =
+                        (double)(p + q + 2) * eps * (fabs(alpha) * sa + fabs(beta * yv)) + 1e-30;
+                }
+        }
+        // The cols layout's copies: X as K×n (ld n + 2), Y as M×n (ld n + 3).
+        const int64_t ldxc = n + 2, ldyc = n + 3;
+        float *xc = malloc((size_t)(k * ldxc) * 4), *yc0 = malloc((size_t)(m * ldyc) * 4);
+        float *yc = malloc((size_t)(m * ldyc) * 4);
+        tu_fill(&rng, yc0, m * ldyc);
+        for (int64_t v = 0; v < n; v++) {
+            for (int64_t c = 0; c < k; c++) xc[c * ldxc + v] = x[v * ldx + c];
+            for (int64_t t = 0; t < m; t++) yc0[t * ldyc + v] = y0[v * ldy + t];
+        }
+        for (int isa = LC_ISA_GENERIC; isa <= LC_ISA_AVX512; isa++)
+            for (int cols = 0; cols < 2; cols++) {
+                lci_monarch_panel_fn fn =
+                    (lci_monarch_panel_fn)lci_kernel_get_at(LCI_KERNEL_MONARCH_PANEL, (lc_isa)isa);
+                if (!fn) continue;
+                memcpy(y, y0, (size_t)(n * ldy) * 4);
+                memcpy(yc, yc0, (size_t)(m * ldyc) * 4);
+                for (int64_t i = 0; i < n * ldu + 16; i++) u[i] = NAN;
+                const lci_monarch_panel kr = {.a = (const lci_monarch *)A,
+                                              .x = cols ? xc : x,
+                                              .u = u,
+                                              .y = cols ? yc : y,
+                                              .xv = cols ? 1 : ldx,
+                                              .xf = cols ? ldxc : 1,
+                                              .ldu = ldu,
+                                              .yv = cols ? 1 : ldy,
+                                              .yf = cols ? ldyc : 1,
+                                              .nv = n,
+                                              .alpha = alpha,
+                                              .beta = beta};
+                fn(&kr);
+                for (int64_t v = 0; v < n; v++)
+                    for (int64_t t = 0; t < m; t++) {
+                        const float got = cols ? yc[t * ldyc + v] : y[v * ldy + t];
+                        if (!(fabs(got - ref[v * m + t]) <= bound[v * m + t]))
+                            fail_msg(
+                                "panel kernel isa=%s %s %lld×%lld b=%lld q=%lld: y[%lld, %lld] "
+                                "= %g, reference %g",
+                                lc_isa_name((lc_isa)isa), cols ? "cols" : "rows", (long long)m,
+                                (long long)k, (long long)b, (long long)q, (long long)v,
+                                (long long)t, got, ref[v * m + t]);
+                    }
+                if (cols) { // the padding of Y's rows
+                    for (int64_t t = 0; t < m; t++)
+                        for (int64_t v = n; v < ldyc; v++)
+                            assert_memory_equal(&yc[t * ldyc + v], &yc0[t * ldyc + v], 4);
+                } else {
+                    for (int64_t v = 0; v < n; v++)
+                        for (int64_t t = m; t < ldy; t++)
+                            assert_memory_equal(&y[v * ldy + t], &y0[v * ldy + t], 4);
+                }
+                for (int64_t i = n * ldu; i < n * ldu + 16; i++) assert_true(isnan(u[i]));
+            }
+        free(xc), free(yc0), free(yc);
+        free(x), free(y0), free(y), free(u), free(ref), free(bound), free(ud), free(ua);
+        free(rf), free(lf);
+        lc_mat_free(A);
+    }
+}
+
 // A = P_M·L·P_{bq}ᵀ·R in double with every matrix explicit (the definition in lacuna.h, not
 // the index formula to_dense uses): m×k, row-major.
 static double *definition(shape sh, const float *rf, const float *lf, double *absval) {
@@ -193,7 +334,9 @@ static void test_dense_and_info(void **state) {
     assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_COLS, 10, &ws));
     assert_int_equal(ws, (size_t)(4 * 4 * 10) * sizeof(float));
     assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_ROWS, 10, &ws));
-    assert_int_equal(ws, (size_t)((16 + 64) * 10) * sizeof(float));
+    assert_int_equal(ws, (size_t)(16 * 10) * sizeof(float)); // the kernel needs u only
+    assert_ok(lc_mat_workspace_size(A, LC_LAYOUT_COLS, 1, &ws));
+    assert_int_equal(ws, (size_t)16 * sizeof(float));
     free(rf), free(lf);
     lc_mat_free(A);
 }
@@ -202,35 +345,40 @@ static void test_dense_and_info(void **state) {
 static void threads_body(void) {
     lci_rng rng;
     lci_rng_seed(&rng, 43);
-    const shape sh = {1024, 512, 16, 32};
-    const int64_t ns[] = {1, 37, 300};
-    float *rf, *lf;
-    random_factors(&rng, sh, &rf, &lf);
-    lc_mat *A = NULL;
-    assert_ok(lc_mat_create_monarch(&A, sh.m, sh.k, sh.b, sh.q, rf, lf));
-    for (int qi = 0; qi < 3; qi++)
-        for (int l = 0; l < 2; l++) {
-            const int64_t n = ns[qi], m = sh.m, k = sh.k;
-            const bool cols = l == LC_LAYOUT_COLS;
-            const int64_t ldx = cols ? n : k, ldy = cols ? n : m;
-            const size_t nx = (size_t)(cols ? k * ldx : n * ldx),
-                         ny = (size_t)(cols ? m * ldy : n * ldy);
-            float *x = malloc(nx * 4), *y1 = malloc(ny * 4), *y2 = malloc(ny * 4);
-            tu_fill(&rng, x, (int64_t)nx);
-            tu_fill(&rng, y1, (int64_t)ny);
-            memcpy(y2, y1, ny * 4);
-            assert_ok(lc_threads_set(1));
-            assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y1, ldy));
-            assert_ok(lc_threads_set(2));
-            assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y2, ldy));
-            if (memcmp(y1, y2, ny * 4))
-                fail_msg("monarch %s isa=%s n=%lld: 1 and 2 threads differ", cols ? "cols" : "rows",
-                         lc_isa_name(lc_isa_get()), (long long)n);
-            free(x), free(y1), free(y2);
-        }
+    const shape shs[] = {
+        {1024, 512, 16, 32}, {512, 256, 32, 8}, {256, 512, 4, 64}, {192, 384, 3, 64}};
+    const int64_t ns[] = {1, 2, 16, 17, 37, 300};
+    for (int si = 0; si < 4; si++) {
+        const shape sh = shs[si];
+        float *rf, *lf;
+        random_factors(&rng, sh, &rf, &lf);
+        lc_mat *A = NULL;
+        assert_ok(lc_mat_create_monarch(&A, sh.m, sh.k, sh.b, sh.q, rf, lf));
+        for (int qi = 0; qi < 6; qi++)
+            for (int l = 0; l < 2; l++) {
+                const int64_t n = ns[qi], m = sh.m, k = sh.k;
+                const bool cols = l == LC_LAYOUT_COLS;
+                const int64_t ldx = cols ? n : k, ldy = cols ? n : m;
+                const size_t nx = (size_t)(cols ? k * ldx : n * ldx),
+                             ny = (size_t)(cols ? m * ldy : n * ldy);
+                float *x = malloc(nx * 4), *y1 = malloc(ny * 4), *y2 = malloc(ny * 4);
+                tu_fill(&rng, x, (int64_t)nx);
+                tu_fill(&rng, y1, (int64_t)ny);
+                memcpy(y2, y1, ny * 4);
+                assert_ok(lc_threads_set(1));
+                assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y1, ldy));
+                assert_ok(lc_threads_set(2));
+                assert_ok(lc_mat_mm(A, (lc_layout)l, n, 0.7f, x, ldx, 0.3f, y2, ldy));
+                if (memcmp(y1, y2, ny * 4))
+                    fail_msg("monarch %s isa=%s b=%lld n=%lld: 1 and 2 threads differ",
+                             cols ? "cols" : "rows", lc_isa_name(lc_isa_get()), (long long)sh.b,
+                             (long long)n);
+                free(x), free(y1), free(y2);
+            }
+        lc_mat_free(A);
+        free(rf), free(lf);
+    }
     assert_ok(lc_threads_set(0));
-    lc_mat_free(A);
-    free(rf), free(lf);
 }
 
 static void test_thread_identity(void **state) {
@@ -502,6 +650,8 @@ static void test_alloc_failures(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_products),
+        cmocka_unit_test(test_kernel_edges),
+        cmocka_unit_test(test_kernels_direct),
         cmocka_unit_test(test_dense_and_info),
         cmocka_unit_test(test_thread_identity),
         cmocka_unit_test(test_projection),

@@ -11,6 +11,7 @@ extern const lci_kernel lci_stream_kernels_ref[];
 extern const lci_kernel lci_butterfly_kernels_ref[];
 extern const lci_kernel lci_activation_kernels_ref[];
 extern const lci_kernel lci_lowrank_kernels_ref[];
+extern const lci_kernel lci_monarch_kernels_ref[];
 #ifdef LCI_HAVE_X86_KERNELS
 extern const lci_kernel lci_csr_kernels_avx2[];
 extern const lci_kernel lci_csr_kernels_avx512[];
@@ -26,19 +27,22 @@ extern const lci_kernel lci_activation_kernels_avx2[];
 extern const lci_kernel lci_activation_kernels_avx512[];
 extern const lci_kernel lci_lowrank_kernels_avx2[];
 extern const lci_kernel lci_lowrank_kernels_avx512[];
+extern const lci_kernel lci_monarch_kernels_avx2[];
+extern const lci_kernel lci_monarch_kernels_avx512[];
 #endif
 
 // Each table ends with an entry whose fn is NULL.
 static const lci_kernel *const tables[] = {
     lci_csr_kernels_ref,          lci_bsr_kernels_ref,         lci_nm_kernels_ref,
     lci_stream_kernels_ref,       lci_butterfly_kernels_ref,   lci_activation_kernels_ref,
-    lci_lowrank_kernels_ref,
+    lci_lowrank_kernels_ref,      lci_monarch_kernels_ref,
 #ifdef LCI_HAVE_X86_KERNELS
     lci_csr_kernels_avx2,         lci_csr_kernels_avx512,      lci_bsr_kernels_avx2,
     lci_bsr_kernels_avx512,       lci_nm_kernels_avx2,         lci_nm_kernels_avx512,
     lci_stream_kernels_avx2,      lci_stream_kernels_avx512,   lci_butterfly_kernels_avx2,
     lci_butterfly_kernels_avx512, lci_activation_kernels_avx2, lci_activation_kernels_avx512,
-    lci_lowrank_kernels_avx2,     lci_lowrank_kernels_avx512,
+    lci_lowrank_kernels_avx2,     lci_lowrank_kernels_avx512,  lci_monarch_kernels_avx2,
+    lci_monarch_kernels_avx512,
 #endif
 };
 

@@ -156,6 +156,7 @@ typedef enum lci_kernel_id {
     LCI_KERNEL_BUTTERFLY_STAGES, // lci_butterfly_stages_fn (src/formats/butterfly/butterfly.h)
     LCI_KERNEL_ACTIVATION,       // lci_activation_fn (src/nn/nn.h)
     LCI_KERNEL_LOWRANK_GEMM,     // lci_lowrank_gemm_fn (src/formats/lowrank/lowrank.h)
+    LCI_KERNEL_MONARCH_PANEL,    // lci_monarch_panel_fn (src/formats/monarch/monarch.h)
     LCI_KERNEL_COUNT
 } lci_kernel_id;
 

@@ -8,6 +8,8 @@ void lci_monarch_destroy(lc_mat *mat) {
     lci_monarch *a = (lci_monarch *)mat;
     lci_free(a->r);
     lci_free(a->l);
+    lci_free(a->rt);
+    lci_free(a->lp);
     lci_free(a);
 }
 
@@ -70,8 +72,10 @@ static const lci_vtable monarch_vtable = {.format = LC_FORMAT_MONARCH,
 
 lc_status lci_monarch_alloc(lci_monarch **out, int64_t m, int64_t k, int64_t b, int64_t q,
                             const char *who) {
-    int64_t nr, nl;
-    if (lci_mul_i64(q, k, &nr) || lci_mul_i64(q, m, &nl))
+    int64_t nr, nl, nlp;
+    // lp pads M to whole 16-output chunks.
+    if (lci_mul_i64(q, k, &nr) || lci_mul_i64(q, m, &nl) || m > INT64_MAX - 15 ||
+        lci_mul_i64(q, (m + 15) / 16 * 16, &nlp))
         return lci_error(LC_ERR_OVERFLOW, "%s: factors of %lld×%lld with q = %lld overflow", who,
                          (long long)m, (long long)k, (long long)q);
     lci_monarch *a = lci_calloc(1, sizeof *a);
@@ -80,12 +84,27 @@ lc_status lci_monarch_alloc(lci_monarch **out, int64_t m, int64_t k, int64_t b, 
     a->b = b, a->q = q, a->p = k / b, a->s = m / b;
     lc_status st;
     if ((st = lci_alloc_array((void **)&a->r, (size_t)nr, sizeof(float), "monarch factor R")) ||
-        (st = lci_alloc_array((void **)&a->l, (size_t)nl, sizeof(float), "monarch factor L"))) {
+        (st = lci_alloc_array((void **)&a->l, (size_t)nl, sizeof(float), "monarch factor L")) ||
+        (st = lci_alloc_array((void **)&a->rt, (size_t)nr, sizeof(float), "monarch packed R")) ||
+        (st = lci_alloc_array((void **)&a->lp, (size_t)nlp, sizeof(float), "monarch packed L"))) {
         lci_monarch_destroy(&a->base);
         return st;
     }
     *out = a;
     return LC_OK;
+}
+
+void lci_monarch_pack(lci_monarch *a) {
+    const int64_t b = a->b, q = a->q, p = a->p, s = a->s, m = a->base.m;
+    for (int64_t k = 0; k < b; k++)
+        for (int64_t i = 0; i < q; i++)
+            for (int64_t c = 0; c < p; c++) a->rt[(k * p + c) * q + i] = a->r[(k * q + i) * p + c];
+    for (int64_t h = 0; h < (m + 15) / 16; h++)
+        for (int64_t r = 0; r < q; r++)
+            for (int64_t e = 0; e < 16; e++) {
+                const int64_t t = 16 * h + e, o = t / b, j = t % b;
+                a->lp[(h * q + r) * 16 + e] = t < m ? a->l[(j * s + o) * q + r] : 0.0f;
+            }
 }
 
 lc_status lci_monarch_check_blocks(const char *who, int64_t m, int64_t k, int64_t b) {
@@ -112,6 +131,7 @@ lc_status lc_mat_create_monarch(lc_mat **out, int64_t m, int64_t k, int64_t nblo
     if ((st = lci_monarch_alloc(&a, m, k, nblocks, q, who))) return st;
     if (k > 0) memcpy(a->r, r, (size_t)(q * k) * sizeof(float));
     if (m > 0) memcpy(a->l, l, (size_t)(q * m) * sizeof(float));
+    lci_monarch_pack(a);
     *out = &a->base;
     lci_error_clear();
     return LC_OK;
@@ -124,6 +144,7 @@ lc_status lci_monarch_copy(lc_mat **out, const lc_mat *mat) {
     if (st) return st;
     memcpy(c->r, a->r, (size_t)(a->q * mat->k) * sizeof(float));
     memcpy(c->l, a->l, (size_t)(a->q * mat->m) * sizeof(float));
+    lci_monarch_pack(c);
     *out = &c->base;
     return LC_OK;
 }

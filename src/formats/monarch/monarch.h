@@ -14,7 +14,34 @@ typedef struct lci_monarch {
     int64_t s; // M / b, rows of an L block
     float *r;  // b blocks of q×p, row-major, block after block (R_k at r + k·q·p)
     float *l;  // b blocks of s×q, row-major, block after block (L_j at l + j·s·q)
+    // The same factors packed for the panel kernel (lci_monarch_pack):
+    float *rt; // R_kᵀ, p×q row-major, block after block: rt[(k·p + c)·q + i] = R_k[i, c]
+    float *lp; // L by 16-output chunks of Y's row: lp[(h·q + r)·16 + e] = L_j[o, r] with
+               // o·b + j = 16·h + e (zero past M); ceil(M/16) chunks
 } lci_monarch;
+
+// Fills a->rt and a->lp from a->r and a->l; every constructor calls it once the factors are set.
+void lci_monarch_pack(lci_monarch *a);
+
+// The panel kernel (LCI_KERNEL_MONARCH_PANEL), both layouts: for nv vectors, with x's feature c
+// of vector v at x[v·xv + c·xf] and y's output t at y[v·yv + t·yf] (rows layout: xv = ldx,
+// xf = yf = 1, yv = ldy; cols layout: xv = yv = 1, xf = ldx, yf = ldy), phase 1 writes
+// u[v·ldu + k·q + i] = Σ_c R_k[i, c]·x[k·p + c] (c in increasing order), phase 2
+// y[t] = alpha·Σ_r L_j[o, r]·u[v·ldu + r·b + j] + beta·y[t] (r increasing; t = o·b + j; beta = 0
+// overwrites). Y is produced 16 outputs at a time from lp: for b <= 16 a chunk reads the b
+// values u[r·b .. r·b + b − 1] broadcast, for b >= 16 the 16 contiguous u[r·b + j0 ..], so b must
+// divide 16 or be a multiple of it (lci_monarch_panel_ok).
+typedef struct lci_monarch_panel {
+    const lci_monarch *a;
+    const float *x;
+    float *u, *y;
+    int64_t xv, xf, ldu, yv, yf, nv;
+    float alpha, beta;
+} lci_monarch_panel;
+typedef void (*lci_monarch_panel_fn)(const lci_monarch_panel *k);
+static inline bool lci_monarch_panel_ok(int64_t b) {
+    return b % 16 == 0 || 16 % b == 0;
+}
 
 // An M×K Monarch matrix with b blocks and inner size q, factors uninitialised; b must divide M
 // and K (checked by the callers); `who` names the caller in messages.

@@ -173,6 +173,7 @@ fail:
         return st;
     }
 done:
+    lci_monarch_pack(res);
     if (rel_err) *rel_err = c.total > 0 ? sqrt(c.tail / c.total) : 0.0;
     *out = &res->base;
     return LC_OK;

@@ -1,6 +1,6 @@
-// monarch_ref.c: plain C oracle of the Monarch product, U = R·X (block by block), then
-// Y = alpha·P_M·L·(P_{bq}ᵀ·U) + beta·Y, used instead of the BLAS when the generic level is forced
-// (LC_ISA=generic).
+// monarch_ref.c: plain C oracles of the Monarch product: lci_monarch_mm_ref, U = R·X (block by
+// block), then Y = alpha·P_M·L·(P_{bq}ᵀ·U) + beta·Y, used instead of the BLAS and the kernels when
+// the generic level is forced (LC_ISA=generic); and the panel kernel's plain C twin.
 #include "monarch.h"
 
 void lci_monarch_mm_ref(const lci_monarch *a, const lci_mm_args *g) {
@@ -31,3 +31,33 @@ void lci_monarch_mm_ref(const lci_monarch *a, const lci_mm_args *g) {
             }
         }
 }
+
+// The panel kernel in plain C (monarch.h): the oracle of the AVX2 and AVX-512 kernels, same
+// packed factors, same summation order (c, then r, increasing; no FMA contraction guaranteed).
+static void monarch_panel_ref(const lci_monarch_panel *kr) {
+    const lci_monarch *a = kr->a;
+    const int64_t b = a->b, q = a->q, p = a->p, m = a->base.m;
+    for (int64_t v = 0; v < kr->nv; v++) {
+        const float *x = kr->x + v * kr->xv;
+        float *u = kr->u + v * kr->ldu, *y = kr->y + v * kr->yv;
+        for (int64_t k = 0; k < b; k++)
+            for (int64_t i = 0; i < q; i++) {
+                float acc = 0.0f;
+                for (int64_t c = 0; c < p; c++)
+                    acc += a->rt[(k * p + c) * q + i] * x[(k * p + c) * kr->xf];
+                u[k * q + i] = acc;
+            }
+        for (int64_t t = 0; t < m; t++) {
+            const int64_t h = t / 16, e = t % 16, j = t % b;
+            float acc = 0.0f;
+            for (int64_t r = 0; r < q; r++) acc += a->lp[(h * q + r) * 16 + e] * u[r * b + j];
+            float *d = y + t * kr->yf;
+            *d = kr->beta == 0.0f ? kr->alpha * acc : kr->alpha * acc + kr->beta * *d;
+        }
+    }
+}
+
+const lci_kernel lci_monarch_kernels_ref[] = {
+    {LCI_KERNEL_MONARCH_PANEL, LC_ISA_GENERIC, "lci_monarch_panel_ref", (lci_fn)monarch_panel_ref},
+    {0, 0, NULL, NULL},
+};
