@@ -16,7 +16,9 @@ static const lci_vtable dense_vtable;
 
 // Fixed blocks of rows × vectors, each one serial BLAS call: the blocks do not depend on the
 // thread count, so neither does any result.
-enum { BLOCK_M = 256, BLOCK_N = 2048 };
+// 256 vectors per block: a layer of few outputs (M <= 256) applied to many rows still splits
+// among threads (a 250-output layer on 1000 rows ran on one thread with 2048).
+enum { BLOCK_M = 256, BLOCK_N = 256 };
 
 typedef struct dense_job {
     const lci_dense *d;
