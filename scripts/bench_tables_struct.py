@@ -4,6 +4,7 @@ structure beats sparsity" table from `lacuna bench mm --json` lines, the Monarch
 parameter budgets from `lacuna prune-eval --budget F --json`. Imported by bench_tables.py."""
 
 # Section 10.6.3 of the chapter: family -> (storage, multiply cost, hardware efficiency).
+# (The multiply cost column: useful flops per vector, 2·M·K / theoretical speedup.)
 CHAPTER = {
     "dense": ("n²", "O(n²)", "100% (baseline)"),
     "csr": ("~0.2n²", "O(0.1n²) theory", "20–30% of theoretical"),
@@ -60,12 +61,16 @@ def families(rows):
         sp = d.get("speedup")
         eff = "100% (baseline)" if f == "dense" else (
             f"{100 * sp / theo:.0f}%" if sp and theo else "—")
+        cost = f"{2 / theo:.4g}·n²" if theo else "—"
         body.append([family_name(d), f"{d['m']}×{d['k']}", str(n), str(threads),
-                     f"{d['nnz'] / mk:.4g}·n²", chap[0], f"{theo:.3g}×" if theo else "—",
+                     f"{d['nnz'] / mk:.4g}·n²", chap[0], cost, chap[1],
+                     f"{theo:.3g}×" if theo else "—",
                      f"{sp:.3g}×" if sp else "—", eff, chap[2], str(len(cases[key]))])
-    head = ["family", "shape", "n", "threads", "stored", "chapter: storage", "theoretical",
-            "measured speedup", "hardware efficiency", "chapter: efficiency", "runs"]
-    return ["| " + " | ".join(head) + " |", "|---|---|---:|---:|---:|---|---:|---:|---:|---|---:|"] + [
+    head = ["family", "shape", "n", "threads", "stored", "chapter: storage",
+            "multiply cost (flops/vector)", "chapter: cost", "theoretical", "measured speedup",
+            "hardware efficiency", "chapter: efficiency", "runs"]
+    return ["| " + " | ".join(head) + " |",
+            "|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|---|---:|"] + [
         "| " + " | ".join(b) + " |" for b in body]
 
 
