@@ -106,7 +106,7 @@ typedef enum lc_format {
     LC_FORMAT_NM,        // N:M structured sparsity along K, optionally shared by row groups
     LC_FORMAT_LOWRANK,   // U·Vᵀ with U M×r and V K×r (lc_mat_create_lowrank)
     LC_FORMAT_MONARCH,   // P·L·Pᵀ·R, block-diagonal L and R (lc_mat_create_monarch)
-    LC_FORMAT_BUTTERFLY, // log2(N) factors of 2×2 blocks (lc_mat_create_butterfly)
+    LC_FORMAT_BUTTERFLY, // log2(N) factors of 2×2 blocks (+ mirror layers; lc_mat_create_butterfly)
     LC_FORMAT_CIRCULANT, // n×n circulant from its first column, applied by FFT (FFTW)
     LC_FORMAT_TOEPLITZ,  // M×K Toeplitz from its first column and row, applied by FFT (FFTW)
     LC_FORMAT_SUM,       // B + C of two operators of any formats (lc_mat_create_sum)
@@ -376,7 +376,8 @@ LC_API lc_status lc_monarch_project(lc_mat **out, const float *a, int64_t m, int
 // A product costs 4·N·log2(N) useful flops per vector (2 per stored entry, lc_mat_info's
 // flops_per_col; the padding is not subtracted); each result is within
 // (2·L + 2)·eps·(|alpha|·|B_{L-1}|···|B_0|·|X| + |beta|·|Y|) of the exact value, elementwise in
-// the absolute values of the factors (for orthogonal factors, normwise (2L + 2)·eps·‖X‖).
+// the absolute values of the factors (for orthogonal factors, normwise (2L + 2)·eps·‖X‖); with
+// mirror layers (below) L counts every layer and the product runs over all of them.
 
 // A butterfly matrix from raw factors (copied; layout above), as the M×K corner of the size-N
 // matrix; bit_reverse = 1 applies P (0: P = I). N not a power of two in 1..2^30, M or K above
@@ -384,6 +385,19 @@ LC_API lc_status lc_monarch_project(lc_mat **out, const float *a, int64_t m, int
 // not checked (NaN and Inf are multiplied as IEEE says).
 LC_API lc_status lc_mat_create_butterfly(lc_mat **out, int64_t m, int64_t k, int64_t n,
                                          const float *factors, int32_t bit_reverse);
+
+// A butterfly with mirror layers: B = [M_{L-1}]·B_{L-1}···[M_1]·B_1·[M_0]·B_0·P, where mirror
+// layer M_t, present when bit t of `mirror` is set, follows factor t with the same stride h = 2^t
+// but pairs each entry with its mirror image in its block of 2h: b + j with b + 2h − j
+// (0 < j < h) and b with b + h, for every block start b (a multiple of 2h). Pair q = (b/2h)·h + j
+// of the s-th present layer (counting from t = 0) is mirrors[(s·N/2 + q)·4 + 0..3] = a, b, c, d:
+//   y[b+j] = a·x[b+j] + b·x[p],  y[p] = c·x[b+j] + d·x[p]  (p the partner).
+// popcount(mirror)·2·N floats. Each layer adds 4·N flops per vector and one to the error bound's
+// layer count. As lc_mat_create_butterfly, and a bit of `mirror` at or above L, or NULL mirrors
+// with a non-zero mask, is LC_ERR_ARG; mirror = 0 is lc_mat_create_butterfly.
+LC_API lc_status lc_mat_create_butterfly_mirrored(lc_mat **out, int64_t m, int64_t k, int64_t n,
+                                                  const float *factors, int32_t bit_reverse,
+                                                  uint64_t mirror, const float *mirrors);
 
 // A random orthogonal N×N butterfly (P = I): every block a rotation [cos θ, −sin θ; sin θ,
 // cos θ] with θ uniform in [0, 2π) from `seed` (the same seed gives the same matrix on every
@@ -394,12 +408,15 @@ LC_API lc_status lc_butterfly_random_orthogonal(lc_mat **out, int64_t n, uint64_
 // order; every block [1 1; 1 −1], P = I): exact in float. Divide by sqrt(N) for the orthogonal one.
 LC_API lc_status lc_butterfly_hadamard(lc_mat **out, int64_t n);
 
-// The discrete Hartley transform H[j][k] = cas(2πjk/N) = cos(2πjk/N) + sin(2πjk/N) as a
-// butterfly with the bit reversal (P), factors rounded to float from a double factorisation.
-// A real butterfly holds the DHT exactly only for N = 1, 2, 4, 8: from N = 16 each radix-2 step
-// of the DHT couples entries k and N/2 − k of a half ("dual nodes"), which no 2×2 block of a
-// fixed stride pairs (proof in docs/design.md), so those N are LC_ERR_UNSUPPORTED; N not a
-// power of two is LC_ERR_ARG.
+// The discrete Hartley transform H[j][k] = cas(2πjk/N) = cos(2πjk/N) + sin(2πjk/N), N a power of
+// two in 1..2^30, as the fast Hartley transform: the bit reversal (P), factors 0..L−1 and
+// mirror layers 2..L−2 (the "dual node" steps that couple entries k and h − k of a half, which
+// no fixed-stride 2×2 block pairs: no plain butterfly is the DHT from N = 16, docs/design.md).
+// Blocks computed in double and rounded to float; a product is within the bound above with
+// L + max(0, L − 3) layers; normwise ‖B·x − H·x‖ <= (4·L + 2)·eps·sqrt(N)·‖x‖ (tested; measured
+// up to 1.1·eps·sqrt(N)·‖x‖ at N <= 8192). N above 2^30 (or 2^31 and up) is LC_ERR_ARG
+// (LC_ERR_OVERFLOW); N not a power of two is LC_ERR_ARG.
+// Costs 4·N·(2L − 3) flops per vector for N >= 8.
 LC_API lc_status lc_butterfly_hartley(lc_mat **out, int64_t n);
 
 // Projects the row-major M×K array `a` (row stride lda >= max(1, K)) onto the butterfly format

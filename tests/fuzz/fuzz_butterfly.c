@@ -1,11 +1,12 @@
 // fuzz_butterfly.c: libFuzzer target for the butterfly constructors, the bytes read as a size,
-// a shape, the bit-reversal flag and factor values, then a small array to project.
-// Invariants: a size that is not a power of two, a shape above it or a bad flag gives exactly
-// LC_ERR_ARG with a message and the output left alone; valid factors give a matrix whose
-// to_dense matches the factors applied in double and whose products (both layouts, the kernels
-// of an ISA level the bytes choose) are within (2L + 2)·eps·|B|···|B|·|X|; info counts
-// 2·N·log2(N) entries. The projection refuses NaN and Inf with LC_ERR_ARG and otherwise reports a
-// relative error in [0, 1], recovering a butterfly it was given (a full-size one) closely.
+// a shape, the bit-reversal flag, factor values, a mirror-layer mask and its blocks, then a small
+// array to project. Invariants: a size that is not a power of two, a shape above it, a bad flag
+// or a mask bit at or above L gives exactly LC_ERR_ARG with a message and the output left alone;
+// valid layers give a matrix whose to_dense matches the layers applied in double and whose
+// products (both layouts, the kernels of an ISA level the bytes choose) are within
+// (2·layers + 2)·eps·|layers|···|X|; info counts 2·N per layer. The projection refuses NaN and Inf
+// with LC_ERR_ARG and otherwise reports a relative error in [0, 1], recovering a butterfly it was
+// given (a full-size one) closely.
 #include "fuzz.h"
 #include "core/mat.h"
 
@@ -17,7 +18,17 @@ static int32_t levels_of(int64_t nn) {
     return l;
 }
 
-// v ← B·v (or |B|···|B|·v) in double.
+static void pair_d(const float *b, bool absolute, double *t, int64_t i, int64_t p) {
+    double a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
+    if (absolute) a0 = fabs(a0), a1 = fabs(a1), a2 = fabs(a2), a3 = fabs(a3);
+    const double x = t[i], y = t[p];
+    t[i] = a0 * x + a1 * y, t[p] = a2 * x + a3 * y;
+}
+
+static const float *mirror_blocks; // the mirror layers' blocks, for the layers in mirror_mask
+static uint64_t mirror_mask;
+
+// v ← B·v (or |layers|···|v|) in double.
 static void apply_d(const float *f, int64_t nn, int br, bool absolute, double *v) {
     const int32_t l = levels_of(nn);
     double t[MAXN];
@@ -26,16 +37,21 @@ static void apply_d(const float *f, int64_t nn, int br, bool absolute, double *v
         for (int32_t b = 0; b < l && br; b++, s >>= 1) q = q << 1 | (s & 1);
         t[r] = v[br ? q : r];
     }
+    const float *g = mirror_blocks;
     for (int32_t s = 0; s < l; s++) {
         const int64_t h = (int64_t)1 << s;
         for (int64_t i = 0; i < nn; i++) {
             if (i & h) continue;
-            const float *b = f + ((int64_t)s * (nn / 2) + (i >> (s + 1)) * h + (i & (h - 1))) * 4;
-            double a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
-            if (absolute) a0 = fabs(a0), a1 = fabs(a1), a2 = fabs(a2), a3 = fabs(a3);
-            const double x = t[i], y = t[i + h];
-            t[i] = a0 * x + a1 * y, t[i + h] = a2 * x + a3 * y;
+            const int64_t q = (i >> (s + 1)) * h + (i & (h - 1));
+            pair_d(f + ((int64_t)s * (nn / 2) + q) * 4, absolute, t, i, i + h);
         }
+        if (!(mirror_mask >> s & 1)) continue;
+        for (int64_t i = 0; i < nn; i++) {
+            const int64_t b = i & ~(2 * h - 1), j = i - b;
+            if (j < h)
+                pair_d(g + ((i >> (s + 1)) * h + j) * 4, absolute, t, i, j ? b + 2 * h - j : b + h);
+        }
+        g += nn / 2 * 4;
     }
     memcpy(v, t, (size_t)nn * sizeof *t);
 }
@@ -43,7 +59,7 @@ static void apply_d(const float *f, int64_t nn, int br, bool absolute, double *v
 static void check_product(const lc_mat *A, const float *f, int64_t nn, int br, int64_t n,
                           lc_layout layout) {
     static float x[MAXN * 20], y[MAXN * 20];
-    const int64_t m = A->m, k = A->k, l = levels_of(nn);
+    const int64_t m = A->m, k = A->k, l = levels_of(nn) + __builtin_popcountll(mirror_mask);
     const bool cols = layout == LC_LAYOUT_COLS;
     for (int64_t i = 0; i < k * n; i++) x[i] = (float)((i * 7) % 5) - 2.0f;
     for (int64_t i = 0; i < m * n; i++) y[i] = NAN;
@@ -103,9 +119,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         // taken over |B|···|B|, is 0 too); NaN and Inf fail the comparison as well.
         finite &= fabsf(f[i]) < 1e15f;
     }
+    // Mirror layers: a mask byte (the high bit keeps bits at and above L: invalid), then blocks.
+    const int32_t levels = valid ? levels_of(nn) : 0;
+    const int mb = next_byte(&r);
+    uint64_t mirror = (uint64_t)(mb & 0x1f);
+    if (!(mb & 0x80)) mirror &= ((uint64_t)1 << levels) - 1;
+    const bool mirror_ok = levels >= 5 || !(mirror >> levels);
+    static float g[MAXN * 5 * 2 + 4];
+    const int64_t gcount = valid && mirror_ok ? __builtin_popcountll(mirror) * nn * 2 : 0;
+    for (int64_t i = 0; i < gcount; i++) {
+        g[i] = next_byte(&r) % 7 ? (float)((int)next_byte(&r) - 128) / 64.0f : next_value(&r);
+        finite &= fabsf(g[i]) < 1e15f;
+    }
+    mirror_blocks = g, mirror_mask = mirror;
     lc_mat *sentinel = (lc_mat *)&sentinel, *A = sentinel;
-    const lc_status st = lc_mat_create_butterfly(&A, m, k, nn, f, br);
-    if (!valid) {
+    const lc_status st = mirror ? lc_mat_create_butterfly_mirrored(&A, m, k, nn, f, br, mirror, g)
+                                : lc_mat_create_butterfly(&A, m, k, nn, f, br);
+    if (!valid || !mirror_ok) {
         FUZZ_CHECK(st == LC_ERR_ARG && A == sentinel && lc_last_error()[0] != '\0');
         check_project(&r);
         return 0;
@@ -113,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(st == LC_OK);
     struct lc_mat_info info;
     FUZZ_CHECK(lc_mat_info(A, &info) == LC_OK);
-    FUZZ_CHECK(info.format == LC_FORMAT_BUTTERFLY && info.stored == count);
+    FUZZ_CHECK(info.format == LC_FORMAT_BUTTERFLY && info.stored == count + gcount);
     if (finite && m > 0 && k > 0) {
         static float d[MAXN * MAXN];
         FUZZ_CHECK(lc_mat_to_dense(A, d, k) == LC_OK);
@@ -124,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             apply_d(f, nn, br, true, va);
             for (int64_t i = 0; i < m; i++)
                 FUZZ_CHECK(fabs(d[i * k + p] - v[i]) <=
-                           2.0 * levels_of(nn) * FLT_EPSILON * va[i] + 1e-30);
+                           2.0 * (levels + __builtin_popcountll(mirror)) * FLT_EPSILON * va[i] +
+                               1e-30);
         }
         const int64_t ns[] = {1, 3, 17};
         for (int t = 0; t < 3; t++) {

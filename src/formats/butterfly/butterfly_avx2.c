@@ -1,6 +1,7 @@
 // butterfly_avx2.c: butterfly stages for AVX2 + FMA: a tile row (16 vectors' entries) is two
-// ymm; two factors per pass (radix 4: four rows loaded, four 2×2 blocks, four rows stored), the
-// last factor alone when the count is odd. Each output is fma(b, x[i+h], a·x[i]).
+// ymm; two factors per pass (radix 4: four rows loaded, four 2×2 blocks, four rows stored) unless a
+// mirror layer sits between them, the others alone; mirror layers alone. Each output is fma(b,
+// x[i+h], a·x[i]).
 #include "butterfly.h"
 
 #include <immintrin.h>
@@ -67,12 +68,35 @@ static void radix4(const float *ft, const float *fu, int32_t t, float *tile, int
     }
 }
 
-void lci_butterfly_stages_r4_avx2(const float *f, int64_t nn, int32_t t0, int32_t t1, float *tile,
+// Mirror layer t (blocks gt): pairs (b, b+h) and (b+j, b+2h−j) of each block of 2h rows.
+static void mirror(const float *gt, int32_t t, float *tile, int64_t r0, int64_t rows) {
+    const int64_t h = (int64_t)1 << t;
+    for (int64_t b = r0; b < r0 + rows; b += 2 * h) {
+        const float *blk = gt + (b >> (t + 1)) * h * 4;
+        for (int64_t j = 0; j < h; j++) {
+            float *p = tile + (b + j) * 16, *q = tile + (j ? b + 2 * h - j : b + h) * 16;
+            row x0 = load(p), x1 = load(q);
+            block(blk + j * 4, &x0, &x1);
+            store(p, x0);
+            store(q, x1);
+        }
+    }
+}
+
+void lci_butterfly_stages_r4_avx2(const lci_butterfly *a, int32_t t0, int32_t t1, float *tile,
                                   int64_t r0, int64_t rows) {
-    const int64_t per = nn / 2 * 4;
-    int32_t t = t0;
-    for (; t + 1 < t1; t += 2) radix4(f + t * per, f + (t + 1) * per, t, tile, r0, rows);
-    for (; t < t1; t++) radix2(f + t * per, t, tile, r0, rows); // at most one
+    const int64_t per = a->nn / 2 * 4;
+    const float *f = a->f;
+    for (int32_t t = t0; t < t1;) {
+        if (t + 1 < t1 && !lci_butterfly_mirror(a, t)) { // radix 4 unless a mirror sits between
+            radix4(f + t * per, f + (t + 1) * per, t, tile, r0, rows);
+            t++;
+        } else
+            radix2(f + t * per, t, tile, r0, rows);
+        const float *gt = lci_butterfly_mirror(a, t);
+        if (gt) mirror(gt, t, tile, r0, rows);
+        t++;
+    }
 }
 
 const lci_kernel lci_butterfly_kernels_avx2[] = {

@@ -1,8 +1,8 @@
 // butterfly_mm.c: Y = alpha·B·X + beta·Y for the butterfly format: vectors go through an N×16
-// tile (zero-padded past K, bit-reversed when the matrix says so), the factors run on it (the
-// small strides in L1-sized chunks, the rest over the whole tile), and the first M rows come
-// back scaled. Tiles are fixed blocks of 16 vectors, split over lacuna's threads, so results do
-// not depend on the thread count.
+// tile (zero-padded past K, bit-reversed when the matrix says so), the factors (and mirror layers)
+// run on it (the small strides in L1-sized chunks, the rest over the whole tile), and the first M
+// rows come back scaled. Tiles are fixed blocks of 16 vectors, split over lacuna's threads, so
+// results do not depend on the thread count.
 #include "butterfly.h"
 
 enum { W = LCI_BF_LANES };
@@ -82,8 +82,8 @@ static void run_tile(const bf_job *j, int64_t tile_index, float *tile) {
     int32_t t1 = 0;
     while (t1 < a->levels && ((int64_t)2 << t1) <= LCI_BF_CHUNK) t1++;
     const int64_t chunk = (int64_t)1 << t1;
-    for (int64_t r0 = 0; r0 < a->nn; r0 += chunk) j->fn(a->f, a->nn, 0, t1, tile, r0, chunk);
-    if (t1 < a->levels) j->fn(a->f, a->nn, t1, a->levels, tile, 0, a->nn);
+    for (int64_t r0 = 0; r0 < a->nn; r0 += chunk) j->fn(a, 0, t1, tile, r0, chunk);
+    if (t1 < a->levels) j->fn(a, t1, a->levels, tile, 0, a->nn);
     unpack(a, j->g, j0, nb, tile);
 }
 
@@ -103,7 +103,8 @@ lc_status lci_butterfly_mm(const lc_mat *mat, const lci_mm_args *g) {
     job.fn = (lci_butterfly_stages_fn)lci_kernel_get(LCI_KERNEL_BUTTERFLY_STAGES);
     // A thread pays off from about a million flops; never more parts than tiles or tile
     // buffers in the workspace.
-    const double work = 2.0 * (double)a->nn * a->levels * (double)job.tiles * W;
+    const double work =
+        2.0 * (double)a->nn * (a->levels + __builtin_popcountll(a->mirror)) * (double)job.tiles * W;
     int64_t parts = lci_threads_for(work, 1 << 20);
     const int64_t buffers = (int64_t)(g->work_size / tile_bytes(a));
     if (parts > job.tiles) parts = job.tiles;

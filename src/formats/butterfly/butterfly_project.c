@@ -5,7 +5,6 @@
 // their best rank-1 approximation gives the block's column and the row passed down; the halves
 // then recurse independently. Exact on a butterfly matrix; on any other the squared error is the
 // sum of the discarded second singular values squared (the residuals are orthogonal).
-// Also the Hartley matrix, which is the projection of its bit-reversed DHT when that is exact.
 #include "butterfly.h"
 
 #include <math.h>
@@ -96,7 +95,7 @@ lc_status lc_butterfly_project(lc_mat **out, const float *a, int64_t m, int64_t 
                               "butterfly projection copy (N² doubles)")))
         return st;
     lci_butterfly *b = NULL;
-    if ((st = lci_butterfly_alloc(&b, m, k, nn, 0, who))) {
+    if ((st = lci_butterfly_alloc(&b, m, k, nn, 0, 0, who))) {
         lci_free(d);
         return st;
     }
@@ -115,33 +114,4 @@ lc_status lc_butterfly_project(lc_mat **out, const float *a, int64_t m, int64_t 
 lc_status lci_butterfly_from_dense(lc_mat **out, const float *a, int64_t m, int64_t k,
                                    int64_t lda) {
     return lc_butterfly_project(out, a, m, k, lda, NULL);
-}
-
-lc_status lc_butterfly_hartley(lc_mat **out, int64_t nn) {
-    static const char who[] = "lc_butterfly_hartley";
-    if (!out) return lci_error(LC_ERR_ARG, "%s: NULL output", who);
-    if (nn < 1 || nn > 8 || (nn & (nn - 1)))
-        return lci_error(nn >= 16 && nn <= ((int64_t)1 << 30) && !(nn & (nn - 1))
-                             ? LC_ERR_UNSUPPORTED
-                             : LC_ERR_ARG,
-                         "%s: N = %lld: the DHT is a real butterfly (with the bit reversal) "
-                         "only for N = 1, 2, 4, 8; from N = 16 its radix-2 steps couple the "
-                         "entries k and N/2 - k, which no 2×2 block pairs (docs/design.md)",
-                         who, (long long)nn);
-    lci_butterfly *b = NULL;
-    lc_status st = lci_butterfly_alloc(&b, nn, nn, nn, 1, who);
-    if (st) return st;
-    // B = H·P (P the bit reversal, its own inverse): column r of B is column bitrev(r) of H,
-    // H[j][c] = cas(2π·j·c/N).
-    double d[64];
-    const double two_pi = 6.283185307179586476925286766559;
-    for (int64_t j = 0; j < nn; j++)
-        for (int64_t r = 0; r < nn; r++) {
-            const double th = two_pi * (double)((j * lci_bitrev(r, b->levels)) % nn) / (double)nn;
-            d[j * nn + r] = cos(th) + sin(th);
-        }
-    if (nn > 1) project(d, nn, b->levels, b->f);
-    *out = &b->base;
-    lci_error_clear();
-    return LC_OK;
 }
