@@ -423,9 +423,9 @@ LC_API lc_status lc_butterfly_hartley(lc_mat **out, int64_t n);
 // of size N = the smallest power of two >= max(M, K) (P = I; the array is zero-padded to N×N) by
 // hierarchical factorisation in double: for each pair (i, i+h) of the last factor, the two rows'
 // halves are replaced by their best rank-1 approximation, whose 2-vector gives the block and
-// whose row goes down to the half-size problem. Exact (up to rounding) on a butterfly matrix;
-// otherwise an approximation, not the best butterfly, whose relative Frobenius error
-// ‖A − B‖_F / ‖A‖_F (computed in double, 0 for a zero matrix) goes to *rel_err (may be NULL).
+// whose row goes down to the half-size problem. Exact (up to rounding) on a plain butterfly (no
+// mirror layers); otherwise an approximation, not the best butterfly, whose relative Frobenius
+// error ‖A − B‖_F / ‖A‖_F (computed in double, 0 for a zero matrix) goes to *rel_err (may be NULL).
 // NaN or Inf in `a` is LC_ERR_ARG naming the entry; M or K above 2^30 is LC_ERR_ARG. Allocates
 // N² doubles of scratch. lc_mat_from_dense and lc_mat_convert to LC_FORMAT_BUTTERFLY use it (a
 // butterfly source converts to an exact copy).
