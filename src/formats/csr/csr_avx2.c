@@ -135,7 +135,10 @@ void lci_csr_tile_mm_64_avx2(const int32_t *row, const int64_t *item_ptr, const 
 
 // SELL: a 16-row slice as two halves of 8 lanes; NV vectors share each index and value load.
 // Steps below the slice's shortest lane need no mask; later ones mask the lanes past a row's
-// end (no gather, and the blend keeps their sum).
+// end (no gather, and the blend keeps their sum). The first half prefetches the value and
+// index streams SELL_AHEAD entries ahead (as the AVX-512 kernel; on Zen 4, one core, 65536²
+// at 0.5%: 12.0 → 11.0 ms).
+enum { SELL_AHEAD = 1024 };
 static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *s, int32_t tile,
                                                             int64_t s0, int64_t s1, const float *x,
                                                             int64_t ldxv, const lci_sell_out *o,
@@ -150,6 +153,11 @@ static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *
             int64_t t = t0;
             for (; t < tf; t++) {
                 const int64_t e = 16 * t + 8 * h;
+                if (!h) {
+                    _mm_prefetch((const char *)(s->val + e + SELL_AHEAD), _MM_HINT_T0);
+                    if (!(t & 1))
+                        _mm_prefetch((const char *)(s->idx + e + SELL_AHEAD), _MM_HINT_T0);
+                }
                 const __m256i idx =
                     _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(s->idx + e)));
                 const __m256 val = _mm256_loadu_ps(s->val + e);

@@ -121,6 +121,10 @@ void lci_csr_tile_mm_64_avx512(const int32_t *row, const int64_t *item_ptr, cons
 // SELL: one slice = 16 rows in the 16 lanes; NV vectors share each index and value load.
 // Steps below the slice's shortest lane need no mask; later ones mask the lanes past a row's
 // end (their x is not gathered, their sum not touched), so both give the same per-lane sums.
+// The value and index streams are prefetched SELL_AHEAD entries ahead (a matrix beyond the L3,
+// one core: 11.3 → 10.8 ms at 65536², 0.5%), and the partial sums of a tile go to the row
+// accumulators with scalar adds (a gather and a scatter cost more on Zen 4: → 10.4 ms).
+enum { SELL_AHEAD = 1024 };
 static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *s, int32_t tile,
                                                             int64_t s0, int64_t s1, const float *x,
                                                             int64_t ldxv, const lci_sell_out *o,
@@ -133,6 +137,8 @@ static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *
         for (int v = 0; v < NV; v++) acc[v] = _mm512_setzero_ps();
         int64_t t = t0;
         for (; t < tf; t++) {
+            _mm_prefetch((const char *)(s->val + 16 * t + SELL_AHEAD), _MM_HINT_T0);
+            if (!(t & 1)) _mm_prefetch((const char *)(s->idx + 16 * t + SELL_AHEAD), _MM_HINT_T0);
             const __m512i idx =
                 _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(s->idx + 16 * t)));
             const __m512 val = _mm512_loadu_ps(s->val + 16 * t);
@@ -150,22 +156,23 @@ static inline __attribute__((always_inline)) void sell_body(const lci_csr_sell *
                 acc[v] = _mm512_mask3_fmadd_ps(val, xv, acc[v], live);
             }
         }
-        // Lanes hold distinct rows (or none): the accumulators are gathered, added and
-        // scattered back without conflicts.
-        const __m512i rows = _mm512_loadu_si512(s->perm + 16 * b);
-        const __mmask16 used = _mm512_cmpge_epi32_mask(rows, _mm512_setzero_si512());
+        // Lanes hold distinct rows (or none, perm < 0).
+        const int32_t *perm = s->perm + 16 * b;
         for (int v = 0; v < NV; v++) {
             if (o->acc) {
-                float *a = o->acc + v * o->lda;
-                __m512 sum = acc[v];
-                if (!o->first)
-                    sum = _mm512_add_ps(_mm512_mask_i32gather_ps(sum, used, rows, a, 4), sum);
-                _mm512_mask_i32scatter_ps(a, used, rows, sum, 4);
+                float *a = o->acc + v * o->lda, sum[16];
+                _mm512_storeu_ps(sum, acc[v]);
+                if (o->first) {
+                    for (int l = 0; l < 16; l++)
+                        if (perm[l] >= 0) a[perm[l]] = sum[l];
+                } else {
+                    for (int l = 0; l < 16; l++)
+                        if (perm[l] >= 0) a[perm[l]] += sum[l];
+                }
                 continue;
             }
             float sum[16];
             _mm512_storeu_ps(sum, acc[v]);
-            const int32_t *perm = s->perm + 16 * b;
             for (int l = 0; l < 16; l++) {
                 if (perm[l] < 0) continue;
                 float *out = o->y + perm[l] * o->ys_r + v * o->ys_v;
