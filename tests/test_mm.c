@@ -46,11 +46,12 @@ static const variant variants[] = {
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 static const lc_layout layouts[] = {LC_LAYOUT_COLS, LC_LAYOUT_ROWS};
 
-// Edge shapes: empty, 1×1, K below/at/above the vector widths, ragged panels.
-static const int64_t shapes[][3] = {{0, 5, 3},     {5, 0, 3},     {5, 3, 0},    {1, 1, 1},
-                                    {1, 1, 7},     {7, 1, 1},     {3, 17, 1},   {17, 3, 2},
-                                    {16, 16, 16},  {33, 65, 31},  {64, 64, 64}, {100, 37, 65},
-                                    {1, 300, 129}, {129, 5, 200}, {40, 70, 8},  {9, 200, 1}};
+// Edge shapes: empty, 1×1, K below/at/above the vector widths, ragged panels; long rows at
+// n <= 16 (tile items of 32 entries and more: the kernels' split accumulators).
+static const int64_t shapes[][3] = {
+    {0, 5, 3},     {5, 0, 3},     {5, 3, 0},    {1, 1, 1},    {1, 1, 7},    {7, 1, 1},
+    {3, 17, 1},    {17, 3, 2},    {16, 16, 16}, {33, 65, 31}, {64, 64, 64}, {100, 37, 65},
+    {1, 300, 129}, {129, 5, 200}, {40, 70, 8},  {9, 200, 1},  {6, 700, 8},  {5, 600, 13}};
 
 typedef struct case_data {
     int64_t m, k, n, lda, ldx, ldy;

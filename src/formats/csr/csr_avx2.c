@@ -85,12 +85,36 @@ void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val,
 
 // Tiled SpMM with NV 8-float accumulators per row (NV = ceil(nb / 8)); the panel is zero-padded
 // to 64 columns, so full-width loads are safe and exact.
+enum { LONG_ITEM = 32 };
 static inline __attribute__((always_inline)) void
 tile_body(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx, const float *val,
           int64_t q0, int64_t q1, int64_t r0, const float *panel, int64_t ld, float *acc,
           const int NV) {
     for (int64_t q = q0; q < q1; q++) {
         float *a = acc + (row[q] - r0) * ld;
+        if (NV == 1 && item_ptr[q + 1] - item_ptr[q] >= LONG_ITEM) {
+            // A long item on one accumulator runs at the FMA latency: four chains, entries
+            // e ≡ 0..3 (mod 4) from the item's start, the remainder on the first, summed
+            // (c0 + c1) + (c2 + c3) (as the AVX-512 kernel).
+            __m256 c0 = _mm256_load_ps(a), c1 = _mm256_setzero_ps(), c2 = c1, c3 = c1;
+            int64_t e = item_ptr[q];
+            const int64_t end = item_ptr[q + 1];
+            for (; e + 4 <= end; e += 4) {
+                c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(val + e),
+                                     _mm256_load_ps(panel + (int64_t)idx[e] * ld), c0);
+                c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(val + e + 1),
+                                     _mm256_load_ps(panel + (int64_t)idx[e + 1] * ld), c1);
+                c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(val + e + 2),
+                                     _mm256_load_ps(panel + (int64_t)idx[e + 2] * ld), c2);
+                c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(val + e + 3),
+                                     _mm256_load_ps(panel + (int64_t)idx[e + 3] * ld), c3);
+            }
+            for (; e < end; e++)
+                c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(val + e),
+                                     _mm256_load_ps(panel + (int64_t)idx[e] * ld), c0);
+            _mm256_store_ps(a, _mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)));
+            continue;
+        }
         __m256 s[8];
         for (int r = 0; r < NV; r++) s[r] = _mm256_load_ps(a + 8 * r);
         for (int64_t e = item_ptr[q]; e < item_ptr[q + 1]; e++) {

@@ -22,8 +22,11 @@ struct lci_csr_tiles {
 
 // Tiled SpMM: for the items q in [q0, q1) of one tile, whose rows lie in [r0, r1),
 // acc[(row[q] - r0)·ld + j] += Σ_e val[e]·panel[idx[e]·ld + j] for j < nb, the sum over each
-// item's entries in storage order. panel is the tile's slice of the packed activations, ld
-// (16, 32, 48 or 64) floats a row, zero beyond nb; lanes of acc past nb may get junk.
+// item's entries in storage order — except that the SIMD kernels split an item of 32 entries or
+// more, for panels of one vector register, into four interleaved partial sums (the order
+// depends on the item alone, never on the thread split). panel is the tile's slice of the packed
+// activations, ld (16, 32, 48 or 64) floats a row, zero beyond nb; lanes of acc past nb may get
+// junk.
 typedef void (*lci_csr_tile_fn)(const int32_t *row, const int64_t *item_ptr, const uint16_t *idx,
                                 const float *val, int64_t q0, int64_t q1, int64_t r0,
                                 const float *panel, int64_t nb, int64_t ld, float *acc);
