@@ -497,8 +497,6 @@ typedef struct inject_ctx {
     const lc_mat *src;
     const float *f, *a;
     int which;
-    lc_layout layout;
-    float *x, *y;
 } inject_ctx;
 
 static lc_status inject_build(void *v) {
@@ -521,16 +519,6 @@ static lc_status inject_build(void *v) {
                               NULL);
     }
 }
-static lc_status inject_mm(void *v) {
-    inject_ctx *c = v;
-    const bool cols = c->layout == LC_LAYOUT_COLS;
-    return lc_mat_mm(c->src, c->layout, 9, 1.0f, c->x, cols ? 9 : 15, 0.0f, c->y, cols ? 9 : 20);
-}
-static void inject_cleanup(void *v) {
-    inject_ctx *c = v;
-    lc_mat_free(c->out);
-    c->out = NULL;
-}
 
 static void test_alloc_failures(void **state) {
     (void)state;
@@ -542,20 +530,20 @@ static void test_alloc_failures(void **state) {
     assert_ok(lc_mat_from_dense(&D, LC_FORMAT_DENSE, 20, 15, a, 15, NULL));
     assert_ok(lc_mat_create_butterfly(&B, 20, 15, 32, f, 1));
     assert_ok(lc_mat_create_butterfly_mirrored(&M, 20, 15, 32, f, 1, 0x12, f));
-    inject_ctx c = {.f = f, .a = a, .x = x, .y = y};
+    inject_ctx c = {.f = f, .a = a};
     for (c.which = 0; c.which < 6; c.which++) // header, factors (+ mirror blocks for 3 and 5)
-        assert_true(tu_inject_each(inject_build, inject_cleanup, &c) >=
+        assert_true(tu_inject_each(inject_build, tu_free_out, &c) >=
                     (c.which == 3 || c.which == 5 ? 3 : 2));
     c.which = 6, c.src = D; // dense → dense copy → projection
-    assert_true(tu_inject_each(inject_build, inject_cleanup, &c) >= 4);
+    assert_true(tu_inject_each(inject_build, tu_free_out, &c) >= 4);
     c.which = 6, c.src = M; // a mirrored butterfly → its exact copy (three allocations)
-    assert_int_equal(tu_inject_each(inject_build, inject_cleanup, &c), 3);
+    assert_int_equal(tu_inject_each(inject_build, tu_free_out, &c), 3);
     c.which = 7, c.src = B; // butterfly → CSR through a dense copy
-    assert_true(tu_inject_each(inject_build, inject_cleanup, &c) >= 3);
+    assert_true(tu_inject_each(inject_build, tu_free_out, &c) >= 3);
     tu_fill(&rng, x, 200);
     for (int l = 0; l < 2; l++) { // the tile workspace
-        c.layout = (lc_layout)l;
-        assert_int_equal(tu_inject_each(inject_mm, NULL, &c), 1);
+        tu_mm_call mm = {c.src, (lc_layout)l, 9, x, y};
+        assert_int_equal(tu_inject_each(tu_mm_call_run, NULL, &mm), 1);
     }
     lc_mat_free(D), lc_mat_free(B), lc_mat_free(M);
     free(f);

@@ -266,9 +266,6 @@ typedef struct inject_ctx {
     lc_mat *out;
     const lc_mat *src;
     const float *c, *a;
-    lc_layout layout;
-    int64_t n;
-    float *x, *y;
 } inject_ctx;
 
 static lc_status inject_create(void *v) {
@@ -283,17 +280,6 @@ static lc_status inject_convert(void *v) {
     inject_ctx *c = v;
     return lc_mat_convert(&c->out, c->src, LC_FORMAT_CSR, NULL);
 }
-static lc_status inject_mm(void *v) {
-    inject_ctx *c = v;
-    bool cols = c->layout == LC_LAYOUT_COLS;
-    return lc_mat_mm(c->src, c->layout, c->n, 1.0f, c->x, cols ? c->n : 20, 0.0f, c->y,
-                     cols ? c->n : 20);
-}
-static void inject_cleanup(void *v) {
-    inject_ctx *c = v;
-    lc_mat_free(c->out);
-    c->out = NULL;
-}
 
 static void test_alloc_failures(void **state) {
     (void)state;
@@ -304,16 +290,15 @@ static void test_alloc_failures(void **state) {
     tu_fill(&rng, a, 400);
     tu_fill(&rng, x, 180);
     inject_ctx c = {.c = cc, .a = a};
-    assert_true(tu_inject_each(inject_create, inject_cleanup, &c) >= 4);
-    assert_true(tu_inject_each(inject_project, inject_cleanup, &c) >= 6);
+    assert_true(tu_inject_each(inject_create, tu_free_out, &c) >= 4);
+    assert_true(tu_inject_each(inject_project, tu_free_out, &c) >= 6);
     lc_mat *C = NULL;
     assert_ok(lc_mat_create_circulant(&C, 20, cc));
     c.src = C;
-    assert_true(tu_inject_each(inject_convert, inject_cleanup, &c) >= 2);
-    c.x = x, c.y = y;
+    assert_true(tu_inject_each(inject_convert, tu_free_out, &c) >= 2);
     for (int l = 0; l < 2; l++) { // the workspace
-        c.layout = (lc_layout)l, c.n = 9;
-        assert_int_equal(tu_inject_each(inject_mm, NULL, &c), 1);
+        tu_mm_call mm = {c.src, (lc_layout)l, 9, x, y};
+        assert_int_equal(tu_inject_each(tu_mm_call_run, NULL, &mm), 1);
     }
     lc_mat_free(C);
 }

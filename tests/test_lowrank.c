@@ -475,9 +475,6 @@ typedef struct inject_ctx {
     const lc_mat *src;
     const float *u, *a;
     lc_format format;
-    lc_layout layout;
-    int64_t n;
-    float *x, *y;
 } inject_ctx;
 
 static lc_status inject_create(void *v) {
@@ -493,17 +490,6 @@ static lc_status inject_convert(void *v) {
     lc_mat_params p = {.rank = 2};
     return lc_mat_convert(&c->out, c->src, c->format, &p);
 }
-static lc_status inject_mm(void *v) {
-    inject_ctx *c = v;
-    bool cols = c->layout == LC_LAYOUT_COLS;
-    return lc_mat_mm(c->src, c->layout, c->n, 1.0f, c->x, cols ? c->n : 15, 0.0f, c->y,
-                     cols ? c->n : 20);
-}
-static void inject_cleanup(void *v) {
-    inject_ctx *c = v;
-    lc_mat_free(c->out);
-    c->out = NULL;
-}
 
 static void test_alloc_failures(void **state) {
     (void)state;
@@ -514,21 +500,20 @@ static void test_alloc_failures(void **state) {
     tu_fill(&rng, a, 300);
     tu_fill(&rng, x, 135);
     inject_ctx c = {.u = u, .a = a};
-    assert_true(tu_inject_each(inject_create, inject_cleanup, &c) >= 3);
-    assert_true(tu_inject_each(inject_project, inject_cleanup, &c) >= 6);
+    assert_true(tu_inject_each(inject_create, tu_free_out, &c) >= 3);
+    assert_true(tu_inject_each(inject_project, tu_free_out, &c) >= 6);
     lc_mat *L = NULL, *C = NULL;
     assert_ok(lc_mat_create_lowrank(&L, 20, 15, 4, u, u));
     assert_ok(lc_mat_from_dense(&C, LC_FORMAT_CSR, 20, 15, a, 15, NULL));
     c.src = C, c.format = LC_FORMAT_LOWRANK; // CSR → dense copy → projection
-    assert_true(tu_inject_each(inject_convert, inject_cleanup, &c) >= 7);
+    assert_true(tu_inject_each(inject_convert, tu_free_out, &c) >= 7);
     c.src = L, c.format = LC_FORMAT_CSR; // through a dense copy
-    assert_true(tu_inject_each(inject_convert, inject_cleanup, &c) >= 2);
+    assert_true(tu_inject_each(inject_convert, tu_free_out, &c) >= 2);
     c.format = LC_FORMAT_LOWRANK; // projection of its own dense copy (rank 4 → 2)
-    assert_true(tu_inject_each(inject_convert, inject_cleanup, &c) >= 7);
-    c.x = x, c.y = y;
+    assert_true(tu_inject_each(inject_convert, tu_free_out, &c) >= 7);
     for (int l = 0; l < 2; l++) { // the workspace T
-        c.layout = (lc_layout)l, c.n = 9;
-        assert_int_equal(tu_inject_each(inject_mm, NULL, &c), 1);
+        tu_mm_call mm = {c.src, (lc_layout)l, 9, x, y};
+        assert_int_equal(tu_inject_each(tu_mm_call_run, NULL, &mm), 1);
     }
     lc_mat_free(L), lc_mat_free(C);
 }

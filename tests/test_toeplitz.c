@@ -237,9 +237,6 @@ typedef struct inject_ctx {
     lc_mat *out;
     const lc_mat *src;
     const float *v, *a;
-    lc_layout layout;
-    int64_t n;
-    float *x, *y;
 } inject_ctx;
 
 static lc_status inject_create(void *v) {
@@ -258,17 +255,6 @@ static lc_status inject_copy(void *v) {
     inject_ctx *c = v;
     return lc_mat_convert(&c->out, c->src, LC_FORMAT_TOEPLITZ, NULL);
 }
-static lc_status inject_mm(void *v) {
-    inject_ctx *c = v;
-    bool cols = c->layout == LC_LAYOUT_COLS;
-    return lc_mat_mm(c->src, c->layout, c->n, 1.0f, c->x, cols ? c->n : 15, 0.0f, c->y,
-                     cols ? c->n : 20);
-}
-static void inject_cleanup(void *v) {
-    inject_ctx *c = v;
-    lc_mat_free(c->out);
-    c->out = NULL;
-}
 
 static void test_alloc_failures(void **state) {
     (void)state;
@@ -279,17 +265,16 @@ static void test_alloc_failures(void **state) {
     tu_fill(&rng, a, 300);
     tu_fill(&rng, x, 135);
     inject_ctx c = {.v = vv, .a = a};
-    assert_true(tu_inject_each(inject_create, inject_cleanup, &c) >= 5);
-    assert_true(tu_inject_each(inject_project, inject_cleanup, &c) >= 8);
+    assert_true(tu_inject_each(inject_create, tu_free_out, &c) >= 5);
+    assert_true(tu_inject_each(inject_project, tu_free_out, &c) >= 8);
     lc_mat *T = NULL;
     assert_ok(lc_mat_create_toeplitz(&T, 20, 15, vv, vv));
     c.src = T;
-    assert_true(tu_inject_each(inject_convert, inject_cleanup, &c) >= 1);
-    assert_true(tu_inject_each(inject_copy, inject_cleanup, &c) >= 4);
-    c.x = x, c.y = y;
+    assert_true(tu_inject_each(inject_convert, tu_free_out, &c) >= 1);
+    assert_true(tu_inject_each(inject_copy, tu_free_out, &c) >= 4);
     for (int l = 0; l < 2; l++) {
-        c.layout = (lc_layout)l, c.n = 9;
-        assert_int_equal(tu_inject_each(inject_mm, NULL, &c), 1);
+        tu_mm_call mm = {c.src, (lc_layout)l, 9, x, y};
+        assert_int_equal(tu_inject_each(tu_mm_call_run, NULL, &mm), 1);
     }
     lc_mat_free(T);
 }

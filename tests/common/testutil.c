@@ -1,5 +1,6 @@
 // testutil.c: shared test helpers (see testutil.h).
 #include "testutil.h"
+#include "core/mat.h"
 
 #include <float.h>
 #include <stdio.h>
@@ -184,6 +185,20 @@ int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx) {
     }
     tu_alloc_uninstall();
     return k;
+}
+
+void tu_free_out(void *ctx) {
+    lc_mat **out = ctx;
+    lc_mat_free(*out);
+    *out = NULL;
+}
+
+lc_status tu_mm_call_run(void *ctx) {
+    const tu_mm_call *c = ctx;
+    const bool cols = c->layout == LC_LAYOUT_COLS;
+    const int64_t n = c->n > 1 ? c->n : 1, k = c->a->k > 1 ? c->a->k : 1,
+                  m = c->a->m > 1 ? c->a->m : 1;
+    return lc_mat_mm(c->a, c->layout, c->n, 1.0f, c->x, cols ? n : k, 0.0f, c->y, cols ? n : m);
 }
 
 void tu_each_isa(void (*body)(void)) {

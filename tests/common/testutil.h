@@ -70,5 +70,18 @@ int64_t tu_largest_alloc(void);
 // returns the number of failing points tried.
 typedef lc_status (*tu_call_fn)(void *ctx);
 int64_t tu_inject_each(tu_call_fn call, void (*cleanup)(void *ctx), void *ctx);
+// A cleanup for tu_inject_each when the context's first member is `lc_mat *out`: frees it and
+// sets it to NULL.
+void tu_free_out(void *ctx);
+// One product Y = A·X (alpha 1, beta 0) of n vectors in `layout`, leading dimensions the tight
+// ones (n in the cols layout, K or M in the rows layout), as a tu_call_fn on a tu_mm_call.
+typedef struct tu_mm_call {
+    const lc_mat *a;
+    lc_layout layout;
+    int64_t n;
+    const float *x;
+    float *y;
+} tu_mm_call;
+lc_status tu_mm_call_run(void *ctx);
 
 #endif
