@@ -298,12 +298,6 @@ static lc_status inject_optimize(void *v) {
     inject_ctx *c = v;
     return lc_mat_optimize(c->sum, 16);
 }
-static void inject_cleanup(void *v) {
-    inject_ctx *c = v;
-    lc_mat_free(c->out);
-    c->out = NULL;
-}
-
 static void test_alloc_failures(void **state) {
     (void)state;
     lci_rng rng;
@@ -311,12 +305,12 @@ static void test_alloc_failures(void **state) {
     operand b = sparse_operand(&rng, LC_FORMAT_BSR, 30, 20, 0.3),
             c = lowrank_operand(&rng, 30, 20, 2);
     inject_ctx ic = {.b = b.mat, .c = c.mat};
-    assert_true(tu_inject_each(inject_create, inject_cleanup, &ic) >= 6);
+    assert_true(tu_inject_each(inject_create, tu_free_out, &ic) >= 6);
     assert_ok(lc_mat_create_sum(&ic.sum, b.mat, c.mat));
     const lc_format targets[] = {LC_FORMAT_CSR, LC_FORMAT_DENSE, LC_FORMAT_SUM, LC_FORMAT_LOWRANK};
     for (int t = 0; t < 4; t++) {
         ic.format = targets[t];
-        assert_true(tu_inject_each(inject_convert, inject_cleanup, &ic) >= 2);
+        assert_true(tu_inject_each(inject_convert, tu_free_out, &ic) >= 2);
     }
     float x[20 * 9], y[30 * 9], d[30 * 20];
     tu_fill(&rng, x, 20 * 9);
