@@ -458,10 +458,15 @@ struct lc_mat_info {
                                // them, one pass over the values)
     double flops_per_col;      // useful flops per column of X (2·useful for sparse formats)
     double exec_flops_per_col; // flops executed per column, padding included
-    int64_t bytes;             // bytes of A read by one apply, as executed
+    int64_t bytes;             // bytes of A read by one apply, as executed (LC_LAYOUT_COLS)
     int64_t extra_bytes;       // memory added by lc_mat_optimize (0 when not optimised)
-    const char *layout;        // internal layout products use: "plain", or the one
-                               // lc_mat_optimize kept ("tiles", "sell"); static string
+    const char *layout;        // internal layout LC_LAYOUT_COLS products use: "plain", or the
+                               // one lc_mat_optimize kept ("tiles", "sell"); static string
+    int64_t bytes_rows;        // bytes and internal layout of an LC_LAYOUT_ROWS apply: the
+    const char *layout_rows;   // same as above unless lc_mat_optimize kept a layout for one
+                               // activation layout only (the one it runs faster in). One
+                               // contiguous vector (n = 1, ldx = ldy = 1, lc_mat_mv) is a
+                               // rows-layout apply in either layout.
 };
 
 // Fills *info (struct and function share the name, as stat() does).

@@ -55,11 +55,17 @@ static void test_info(void **state) {
     assert_ok(lc_mat_info(A, &opt));
     const lci_csr *c = (const lci_csr *)A;
     assert_true((opt.extra_bytes > 0) == (c->tiles != NULL));
+    // A kept layout serves at least one activation layout; info names what each one reads.
+    assert_true((c->tiles != NULL) == (c->opt_layouts != 0));
+    assert_string_equal(opt.layout, lci_csr_uses_opt(c, LC_LAYOUT_COLS) ? "tiles" : "plain");
+    assert_string_equal(opt.layout_rows, lci_csr_uses_opt(c, LC_LAYOUT_ROWS) ? "tiles" : "plain");
     // The tiled layout itself (forced): its memory shows.
     assert_ok(lci_csr_optimize_tiles(A, lci_csr_tiles_width(c, 256)));
     assert_ok(lc_mat_info(A, &opt));
     assert_true(opt.extra_bytes > 0);
     assert_string_equal(opt.layout, "tiles");
+    assert_string_equal(opt.layout_rows, "tiles");
+    assert_int_equal(opt.bytes_rows, opt.bytes);
     // 16-bit columns: fewer bytes per entry (6 instead of 8) than the plain arrays.
     assert_true(opt.bytes < plain.bytes);
     assert_int_equal(opt.stored, plain.stored);
@@ -73,6 +79,70 @@ static void test_info(void **state) {
     assert_true(again.extra_bytes > 0 && again.extra_bytes != opt.extra_bytes);
     assert_true(again.bytes < plain.bytes);
     lc_mat_free(A);
+}
+
+// A layout kept for one activation layout only (lc_mat_optimize keeps it where it timed
+// faster): products in the other one run the plain kernels, bitwise as an unoptimised matrix
+// does, with the plain workspace; lc_mat_info tells the two apart.
+static void check_one_layout(int64_t n, bool sell) {
+    const int64_t m = 300, k = 1000;
+    lc_mat *A = random_csr(m, k, 0.05, 11, NULL), *P = random_csr(m, k, 0.05, 11, NULL);
+    lci_csr *c = (lci_csr *)A;
+    if (sell)
+        assert_ok(lci_csr_optimize_sell(A, lci_csr_sell_width(c, n)));
+    else
+        assert_ok(lci_csr_optimize_tiles(A, lci_csr_tiles_width(c, n)));
+    float *x = malloc(k * n * sizeof *x), *y_opt[2], *y_plain[2];
+    lci_rng rng;
+    lci_rng_seed(&rng, 12);
+    tu_fill(&rng, x, k * n);
+    for (int l = 0; l < 2; l++) {
+        const lc_layout lay = (lc_layout)l;
+        const int64_t ldx = lay == LC_LAYOUT_COLS ? n : k, ldy = lay == LC_LAYOUT_COLS ? n : m;
+        y_opt[l] = malloc(m * n * sizeof(float)), y_plain[l] = malloc(m * n * sizeof(float));
+        assert_ok(lc_mat_mm(A, lay, n, 1.0f, x, ldx, 0.0f, y_opt[l], ldy));
+        assert_ok(lc_mat_mm(P, lay, n, 1.0f, x, ldx, 0.0f, y_plain[l], ldy));
+    }
+    struct lc_mat_info plain, both;
+    assert_ok(lc_mat_info(P, &plain));
+    assert_ok(lc_mat_info(A, &both));
+    const char *name = sell ? "sell" : "tiles";
+    for (int keep = 0; keep < 2; keep++) {
+        const lc_layout kept = (lc_layout)keep, other = (lc_layout)(1 - keep);
+        c->opt_layouts = 1u << keep;
+        struct lc_mat_info in;
+        assert_ok(lc_mat_info(A, &in));
+        assert_string_equal(keep == LC_LAYOUT_COLS ? in.layout : in.layout_rows, name);
+        assert_string_equal(keep == LC_LAYOUT_COLS ? in.layout_rows : in.layout, "plain");
+        assert_int_equal(keep == LC_LAYOUT_COLS ? in.bytes : in.bytes_rows, both.bytes);
+        assert_int_equal(keep == LC_LAYOUT_COLS ? in.bytes_rows : in.bytes, plain.bytes);
+        assert_int_equal(in.extra_bytes, both.extra_bytes);
+        size_t ws_a, ws_p;
+        assert_ok(lc_mat_workspace_size(A, other, n, &ws_a));
+        assert_ok(lc_mat_workspace_size(P, other, n, &ws_p));
+        assert_int_equal(ws_a, ws_p);
+        float *y = malloc(m * n * sizeof *y);
+        for (int l = 0; l < 2; l++) {
+            const lc_layout lay = (lc_layout)l;
+            const int64_t ldx = lay == LC_LAYOUT_COLS ? n : k, ldy = lay == LC_LAYOUT_COLS ? n : m;
+            assert_ok(lc_mat_mm(A, lay, n, 1.0f, x, ldx, 0.0f, y, ldy));
+            // One contiguous vector is a rows-layout product in either layout (lc_mat_mm).
+            const lc_layout runs = n == 1 ? LC_LAYOUT_ROWS : lay;
+            const float *want = runs == kept ? y_opt[l] : y_plain[l];
+            assert_memory_equal(y, want, (size_t)(m * n) * sizeof *y);
+        }
+        free(y);
+    }
+    free(x);
+    for (int l = 0; l < 2; l++) free(y_opt[l]), free(y_plain[l]);
+    lc_mat_free(A), lc_mat_free(P);
+}
+
+static void test_one_layout(void **state) {
+    (void)state;
+    check_one_layout(64, false); // tiles
+    check_one_layout(1, true);   // SELL, one vector
+    check_one_layout(3, true);   // SELL, several
 }
 
 // K above 65536: the 16-bit in-tile columns need several tiles.
@@ -211,11 +281,9 @@ static void test_overflow(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_args_and_formats),
-        cmocka_unit_test(test_info),
-        cmocka_unit_test(test_wide),
-        cmocka_unit_test(test_allocation_failure),
-        cmocka_unit_test(test_padding_masked),
+        cmocka_unit_test(test_args_and_formats),   cmocka_unit_test(test_info),
+        cmocka_unit_test(test_one_layout),         cmocka_unit_test(test_wide),
+        cmocka_unit_test(test_allocation_failure), cmocka_unit_test(test_padding_masked),
         cmocka_unit_test(test_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

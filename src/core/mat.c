@@ -76,7 +76,11 @@ lc_status lc_mat_info(const lc_mat *a, struct lc_mat_info *info) {
     info->m = a->m;
     info->k = a->k;
     info->layout = "plain";
+    info->bytes_rows = -1;
     a->vt->info(a, info);
+    // Formats whose products read the same arrays in both activation layouts leave these.
+    if (info->bytes_rows < 0) info->bytes_rows = info->bytes;
+    if (!info->layout_rows) info->layout_rows = info->layout;
     lci_error_clear();
     return LC_OK;
 }

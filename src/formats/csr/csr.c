@@ -17,13 +17,18 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     info->stored = info->useful = c->nnz;
     info->nonzeros = lci_count_nonzeros(c->val, c->nnz);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)c->nnz;
-    info->bytes = c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
-                  (mat->m + 1) * (int64_t)sizeof(int64_t);
-    // An optimised layout is read instead of the plain arrays (by the products it serves).
-    if (c->tiles) info->bytes = info->extra_bytes = lci_csr_tiles_bytes(c->tiles);
-    if (c->sell) info->bytes = info->extra_bytes = lci_csr_sell_bytes(c->sell);
-    if (c->tiles) info->layout = "tiles";
-    if (c->sell) info->layout = "sell";
+    const int64_t plain = c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
+                          (mat->m + 1) * (int64_t)sizeof(int64_t);
+    info->bytes = info->bytes_rows = plain;
+    info->layout = info->layout_rows = "plain";
+    // An optimised layout is read instead of the plain arrays, by the products of the
+    // activation layouts it serves (those lc_mat_optimize found it faster in).
+    if (!c->tiles && !c->sell) return;
+    info->extra_bytes = c->tiles ? lci_csr_tiles_bytes(c->tiles) : lci_csr_sell_bytes(c->sell);
+    const char *name = c->tiles ? "tiles" : "sell";
+    if (lci_csr_uses_opt(c, LC_LAYOUT_COLS)) info->bytes = info->extra_bytes, info->layout = name;
+    if (lci_csr_uses_opt(c, LC_LAYOUT_ROWS))
+        info->bytes_rows = info->extra_bytes, info->layout_rows = name;
 }
 
 static lc_status csr_to_csr(const lc_mat *mat, bool all_entries, lci_csr_view *v) {

@@ -16,7 +16,14 @@ typedef struct lci_csr {
     float *val;           // nnz values
     lci_csr_tiles *tiles; // SpMM layout from lc_mat_optimize, or NULL
     lci_csr_sell *sell;   // decode layout from lc_mat_optimize, or NULL (never both)
+    unsigned opt_layouts; // the activation layouts that use it: bit 1 << lc_layout
 } lci_csr;
+
+// Whether a product in this activation layout reads the optimised layout (tiles or sell).
+static inline bool lci_csr_uses_opt(const lci_csr *c, lc_layout layout) {
+    return (c->opt_layouts >> (unsigned)layout) & 1u;
+}
+#define LCI_CSR_BOTH_LAYOUTS ((1u << LC_LAYOUT_COLS) | (1u << LC_LAYOUT_ROWS))
 
 // Products with fewer vectors than this are "decode-sized" (SpMV class) for lc_mat_optimize.
 #define LCI_CSR_SMALL_N 8

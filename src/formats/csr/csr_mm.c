@@ -11,8 +11,10 @@ static int64_t panel_ld(int64_t n) {
 
 size_t lci_csr_workspace(const lc_mat *a, lc_layout layout, int64_t n) {
     const lci_csr *c = (const lci_csr *)a;
-    if (c->tiles && n >= LCI_CSR_SMALL_N) return lci_csr_tiles_workspace(c, n);
-    if (c->sell && n < LCI_CSR_SMALL_N) return lci_csr_sell_workspace(c, layout, n);
+    if (c->tiles && n >= LCI_CSR_SMALL_N && lci_csr_uses_opt(c, layout))
+        return lci_csr_tiles_workspace(c, n);
+    if (c->sell && n < LCI_CSR_SMALL_N && lci_csr_uses_opt(c, layout))
+        return lci_csr_sell_workspace(c, layout, n);
     size_t count, bytes;
     if (n == 1 && layout == LC_LAYOUT_ROWS)
         return 0; // x is one contiguous row
@@ -94,8 +96,9 @@ static void pack_part(void *vjob, int part) {
 
 lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g) {
     const lci_csr *c = (const lci_csr *)a;
-    if (c->tiles && g->n >= LCI_CSR_SMALL_N) return lci_csr_tiles_mm(c, g);
-    if (c->sell && g->n < LCI_CSR_SMALL_N) return lci_csr_sell_mm(c, g);
+    const bool opt = lci_csr_uses_opt(c, g->layout);
+    if (c->tiles && g->n >= LCI_CSR_SMALL_N && opt) return lci_csr_tiles_mm(c, g);
+    if (c->sell && g->n < LCI_CSR_SMALL_N && opt) return lci_csr_sell_mm(c, g);
     csr_job job = {.c = c, .g = g, .x = g->x, .ldp = g->ldx};
     // A thread pays off from about 4k multiply-adds (a microsecond: an OpenMP fork costs about
     // one; measured on the small real matrices); row overhead counts as two entries.
