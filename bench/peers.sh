@@ -1,6 +1,6 @@
 #!/bin/sh
-# peers.sh [--threads T[,T...]] [--quick] [--only SET[,SET...]] [--lacuna PATH] [--keep-mtx]
-#          OUTDIR
+# peers.sh [--threads T[,T...]] [--rounds R] [--quick] [--only SET[,SET...]] [--lacuna PATH]
+#          [--keep-mtx] OUTDIR
 #
 # Measures lacuna beside the sparse libraries people use (scipy.sparse, Eigen, librsb) and dense
 # OpenBLAS, on the same matrices at the same thread counts, and writes lacuna-bench/1 JSON lines:
@@ -17,8 +17,13 @@
 # at every thread count (default 1 and 2). --quick: 1024×1024 at 90%, a power-law 1024×1024 at
 # 95% and olm1000, n = 1 and 64, 5 repetitions (a test of the plumbing, not a measurement).
 # Repetitions are otherwise automatic on every side (lacuna bench mm's rule: 10, down to 3 when
-# a run is slow, up to 50 when it is fast). The full run takes about 7 minutes on 2 cores (4 for
-# the random matrices, 3 for the rest);
+# a run is slow, up to 50 when it is fast).
+# --rounds R (default 3; 1 with --quick): the SpMV cases (n = 1) are measured R times over, every
+# side once per round in turn, and the tables take each side's median round. Those products take
+# microseconds, so one process lands wholly inside or outside a stretch where the host runs both
+# vCPUs on one core (a 2-thread time then doubles); interleaved rounds give every side the same
+# chance of it. The SpMM cases (n >= 8) win or lose by far more than that and run once.
+# The full run takes about 9 minutes on 2 cores (5 for the random matrices, 4 for the rest);
 # --only uniform|powerlaw|real|stream runs part of it (to keep each heavy stretch short on a
 # shared machine), appending to OUTDIR's files instead of starting them afresh.
 #
@@ -27,13 +32,15 @@
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: peers.sh [--threads T[,T...]] [--quick] [--only SET[,SET...]] [--lacuna PATH]
-                [--keep-mtx] OUTDIR"
-threads="1,2" quick=0 lacuna="" keep=0 out="" only=""
+usage="usage: peers.sh [--threads T[,T...]] [--rounds R] [--quick] [--only SET[,SET...]]
+                [--lacuna PATH] [--keep-mtx] OUTDIR"
+threads="1,2" quick=0 lacuna="" keep=0 out="" only="" rounds=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
     --threads=*) threads=${1#*=}; shift ;;
+    --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
+    --rounds=*) rounds=${1#*=}; shift ;;
     --quick) quick=1; shift ;;
     --lacuna) lacuna=${2:?--lacuna needs a value}; shift 2 ;;
     --lacuna=*) lacuna=${1#*=}; shift ;;
@@ -47,6 +54,13 @@ done
 [ -n "$out" ] || { echo "$usage" >&2; exit 2; }
 case "$threads" in
 *[!0-9,]* | "" | ,* | *,) echo "peers: bad --threads '$threads'" >&2; exit 2 ;;
+esac
+if [ -z "$rounds" ]; then
+    rounds=3
+    [ "$quick" -eq 1 ] && rounds=1
+fi
+case "$rounds" in
+"" | *[!0-9]* | 0*) echo "peers: bad --rounds '$rounds' (a count >= 1)" >&2; exit 2 ;;
 esac
 for s in $(echo "$only" | tr ',' ' '); do
     case "$s" in
@@ -117,28 +131,51 @@ reps=""
 [ "$quick" -eq 1 ] && reps="--reps 5"
 
 # measure FILE NS MATRIX_OPTIONS...: every side on one matrix, for each n of the comma list
-# NS and each thread count. lacuna reads the same matrix from its options (a random one is
-# regenerated, identical to FILE) and prints one line per n; the peers read FILE.
+# NS and each thread count; n = 1 in $rounds interleaved rounds (see --rounds), the other n in
+# one. lacuna reads the same matrix from its options (a random one is regenerated, identical to
+# FILE) and prints one line per n; the peers read FILE.
 measure() {
     file=$1 ns=$2
     shift 2
-    for t in $(echo "$threads" | tr ',' ' '); do
-        say "$(basename "$file") n=$ns threads=$t"
-        for n in $(echo "$ns" | tr ',' ' '); do
-            # shellcheck disable=SC2086
-            run "$out/lacuna.jsonl" "$lacuna" bench mm --json --threads "$t" --n "$n" $reps "$@"
-            # shellcheck disable=SC2086
-            run "$out/lacuna.jsonl" "$lacuna" bench mm --json --optimize --threads "$t" \
-                --n "$n" $reps "$@"
-        done
-        # shellcheck disable=SC2086
-        run "$out/eigen.jsonl" "$bin/peer_eigen" --threads "$t" --n "$ns" $reps "$file"
-        # shellcheck disable=SC2086
-        run "$out/librsb.jsonl" "$bin/peer_rsb" --threads "$t" --n "$ns" $reps "$file"
-        # shellcheck disable=SC2086
-        run "$out/scipy.jsonl" "$python" "$src/bench/peer_scipy.py" --threads "$t" --n "$ns" \
-            $reps "$file"
+    spmv="" spmm=""
+    for n in $(echo "$ns" | tr ',' ' '); do
+        if [ "$n" -eq 1 ]; then spmv=1; else spmm="$spmm${spmm:+,}$n"; fi
     done
+    for t in $(echo "$threads" | tr ',' ' '); do
+        if [ -n "$spmv" ]; then
+            r=1
+            while [ "$r" -le "$rounds" ]; do
+                say "$(basename "$file") n=1 threads=$t round $r/$rounds"
+                sides "$file" 1 "$t" "$@"
+                r=$((r + 1))
+            done
+        fi
+        if [ -n "$spmm" ]; then
+            say "$(basename "$file") n=$spmm threads=$t"
+            sides "$file" "$spmm" "$t" "$@"
+        fi
+    done
+}
+
+# sides FILE NS T MATRIX_OPTIONS...: lacuna (plain and --optimize), Eigen, librsb and scipy,
+# once each, at T threads for each n of NS.
+sides() {
+    file=$1 ns=$2 t=$3
+    shift 3
+    for n in $(echo "$ns" | tr ',' ' '); do
+        # shellcheck disable=SC2086
+        run "$out/lacuna.jsonl" "$lacuna" bench mm --json --threads "$t" --n "$n" $reps "$@"
+        # shellcheck disable=SC2086
+        run "$out/lacuna.jsonl" "$lacuna" bench mm --json --optimize --threads "$t" \
+            --n "$n" $reps "$@"
+    done
+    # shellcheck disable=SC2086
+    run "$out/eigen.jsonl" "$bin/peer_eigen" --threads "$t" --n "$ns" $reps "$file"
+    # shellcheck disable=SC2086
+    run "$out/librsb.jsonl" "$bin/peer_rsb" --threads "$t" --n "$ns" $reps "$file"
+    # shellcheck disable=SC2086
+    run "$out/scipy.jsonl" "$python" "$src/bench/peer_scipy.py" --threads "$t" --n "$ns" \
+        $reps "$file"
 }
 
 # random_case PATTERN SIZE DENSITY NS: a matrix written by lacuna gen, measured, then removed.

@@ -167,10 +167,11 @@ def matrix_name(d):
 
 def cases(rows):
     """(matrix, n, threads) -> {"plain", "opt": lacuna lines, peer name: peer line}, in the
-    order the cases first appear; a later line replaces an earlier one. Every line of a case
-    must count the same nonzeros (the same matrix), or the table would compare different
-    products."""
-    out = {}
+    order the cases first appear. A side measured several times (bench/peers.sh --rounds) is
+    represented by its median line by time (the lower middle one of an even count). Every line
+    of a case must count the same nonzeros (the same matrix), or the table would compare
+    different products."""
+    runs = {}
     for d in rows:
         if d.get("op") == "mm" and d.get("format") == "csr" and d.get("layout", "cols") == "cols":
             side = "opt" if d.get("optimized") else "plain"
@@ -179,13 +180,21 @@ def cases(rows):
         else:
             continue
         key = (matrix_name(d), d["n"], d["threads"])
-        out.setdefault(key, {})[side] = d
-    for key, c in out.items():
-        nnz = {d["nnz"] for d in c.values()}
+        runs.setdefault(key, {}).setdefault(side, []).append(d)
+    out = {}
+    for key, sides in runs.items():
+        nnz = {d["nnz"] for ds in sides.values() for d in ds}
         if len(nnz) > 1:
             sys.exit(f"bench_tables: {key[0]} n={key[1]}: the lines count different nonzeros "
                      f"{sorted(nnz)}: not the same matrix")
+        out[key] = {side: median_run(ds) for side, ds in sides.items()}
     return out
+
+
+def median_run(ds):
+    """The median line by time_s of one side's repeated runs (lower middle when even)."""
+    ds = sorted(ds, key=lambda d: d.get("time_s") or 0.0)
+    return ds[(len(ds) - 1) // 2]
 
 
 def lacuna_line(c):
