@@ -53,7 +53,7 @@ clean:
 	rm -rf $(BUILD)
 
 # make peers: lacuna beside scipy.sparse, Eigen, librsb and dense OpenBLAS on the issue-8 cases
-# (bench/peers.sh, about 7 minutes on 2 cores), JSON lines and tables in $(BUILD)/peers-out.
+# (bench/peers.sh, about 11 minutes on 2 cores), JSON lines and tables in $(BUILD)/peers-out.
 # Installs the peers' packages first (scripts/deps.sh --bench); `make test` never needs them.
 # PEERS_FLAGS: e.g. --quick, --threads 2.
 PEERS_FLAGS ?=

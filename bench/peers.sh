@@ -19,11 +19,12 @@
 # Repetitions are otherwise automatic on every side (lacuna bench mm's rule: 10, down to 3 when
 # a run is slow, up to 50 when it is fast).
 # --rounds R (default 3; 1 with --quick): the SpMV cases (n = 1) are measured R times over, every
-# side once per round in turn, and the tables take each side's median round. Those products take
-# microseconds, so one process lands wholly inside or outside a stretch where the host runs both
-# vCPUs on one core (a 2-thread time then doubles); interleaved rounds give every side the same
-# chance of it. The SpMM cases (n >= 8) win or lose by far more than that and run once.
-# The full run takes about 9 minutes on 2 cores (5 for the random matrices, 4 for the rest);
+# side once per round in turn, and the tables take each side's fastest round. Those products
+# take microseconds, so one process can land wholly inside a stretch where the host slows it
+# (both vCPUs on one core: a 2-thread time doubles; a freshly loaded matrix running 25-50% slow
+# for its first second); interleaved rounds give every side the same chances. The SpMM cases
+# (n >= 8) win or lose by far more than that and run once.
+# The full run takes about 11 minutes on 2 cores (7 for the random matrices, 4 for the rest);
 # --only uniform|powerlaw|real|stream runs part of it (to keep each heavy stretch short on a
 # shared machine), appending to OUTDIR's files instead of starting them afresh.
 #

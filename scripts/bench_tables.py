@@ -168,7 +168,9 @@ def matrix_name(d):
 def cases(rows):
     """(matrix, n, threads) -> {"plain", "opt": lacuna lines, peer name: peer line}, in the
     order the cases first appear. A side measured several times (bench/peers.sh --rounds) is
-    represented by its median line by time (the lower middle one of an even count). Every line
+    represented by its fastest round (each round's time is already a median of repetitions;
+    the host's noise only ever slows a round down, so the fastest is the least disturbed, and
+    every side gets the same rule). Every line
     of a case must count the same nonzeros (the same matrix), or the table would compare
     different products."""
     runs = {}
@@ -187,14 +189,14 @@ def cases(rows):
         if len(nnz) > 1:
             sys.exit(f"bench_tables: {key[0]} n={key[1]}: the lines count different nonzeros "
                      f"{sorted(nnz)}: not the same matrix")
-        out[key] = {side: median_run(ds) for side, ds in sides.items()}
+        out[key] = {side: fastest_round(ds) for side, ds in sides.items()}
     return out
 
 
-def median_run(ds):
-    """The median line by time_s of one side's repeated runs (lower middle when even)."""
-    ds = sorted(ds, key=lambda d: d.get("time_s") or 0.0)
-    return ds[(len(ds) - 1) // 2]
+def fastest_round(ds):
+    """The line with the least time_s among one side's rounds (a line without one: last)."""
+    timed = [d for d in ds if d.get("time_s")]
+    return min(timed, key=lambda d: d["time_s"]) if timed else ds[-1]
 
 
 def lacuna_line(c):
