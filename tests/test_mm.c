@@ -23,7 +23,8 @@ typedef struct variant {
     lc_format format;
     int32_t tiles; // CSR: 0 plain; > 0 column tiles of this width; -1 lc_mat_optimize(A, 64);
                    // -2 lc_mat_optimize(A, 1) (the decode layout, if it wins); -3 the decode
-                   // layout with narrow column tiles (16 columns: several tiles, ragged lanes)
+                   // layout with narrow column tiles (16 columns: several tiles, ragged lanes);
+                   // -4 plain, with SpMV on the streaming kernels (their size threshold at 0)
     lc_mat_params params; // the BSR / N:M structure
     const char *name;
 } variant;
@@ -36,6 +37,7 @@ static const variant variants[] = {
     {LC_FORMAT_CSR, -1, {.density = 0}, "csr/optimized"},
     {LC_FORMAT_CSR, -2, {.density = 0}, "csr/optimized-decode"},
     {LC_FORMAT_CSR, -3, {.density = 0}, "csr/sell16"},
+    {LC_FORMAT_CSR, -4, {.density = 0}, "csr/stream"},
     {LC_FORMAT_BSR, 0, {.block_rows = 4, .block_cols = 4}, "bsr4x4"},
     {LC_FORMAT_BSR, 0, {.block_rows = 16, .block_cols = 16}, "bsr16x16"},
     {LC_FORMAT_BSR, 0, {.block_rows = 3, .block_cols = 5}, "bsr3x5"},
@@ -79,13 +81,20 @@ static void case_free(case_data *c) {
     free(c->a), free(c->x), free(c->y), free(c->y0), free(c->ref), free(c->bound);
 }
 
+// The CSR layout of a variant (and the streaming SpMV threshold, which stays set for the
+// products that follow, until the next variant is made).
+static void csr_variant(lc_mat *A, int32_t tiles) {
+    lci_csr_mv_stream_bytes = tiles == -4 ? 0 : LCI_CSR_MV_STREAM_BYTES;
+    if (tiles > 0) assert_ok(lci_csr_optimize_tiles(A, tiles));
+    if (tiles == -1) assert_ok(lc_mat_optimize(A, 64));
+    if (tiles == -2) assert_ok(lc_mat_optimize(A, 1));
+    if (tiles == -3) assert_ok(lci_csr_optimize_sell(A, 16));
+}
+
 static lc_mat *make_variant(const variant *v, int64_t m, int64_t k, const float *a, int64_t lda) {
     lc_mat *A = NULL;
     assert_ok(lc_mat_from_dense(&A, v->format, m, k, a, lda, &v->params));
-    if (v->tiles > 0) assert_ok(lci_csr_optimize_tiles(A, v->tiles));
-    if (v->tiles == -1) assert_ok(lc_mat_optimize(A, 64));
-    if (v->tiles == -2) assert_ok(lc_mat_optimize(A, 1));
-    if (v->tiles == -3) assert_ok(lci_csr_optimize_sell(A, 16));
+    if (v->format == LC_FORMAT_CSR) csr_variant(A, v->tiles);
     return A;
 }
 
@@ -201,6 +210,38 @@ static void test_mv(void **state) {
     free(a), free(x), free(y1), free(y2);
 }
 
+// The streaming SpMV kernels (a matrix beyond the caches) only add prefetches: bitwise the
+// products of the plain ones, at every ISA level, rows long and short, strided x included.
+static void stream_body(void) {
+    lci_rng rng;
+    lci_rng_seed(&rng, 9);
+    const int64_t m = 61, k = 1500;
+    float *a = calloc((size_t)(m * k), sizeof *a), *x = malloc(2 * k * sizeof *x);
+    float y_plain[61], y_stream[61];
+    for (int64_t i = 0; i < m; i++) // row i: about 9·i entries (1 to 540)
+        for (int64_t j = 0; j < k; j++)
+            if (lci_rng_below(&rng, 1000) < (uint64_t)(6 * i + 1))
+                a[i * k + j] = lci_rng_float(&rng);
+    tu_fill(&rng, x, 2 * k);
+    lc_mat *A = NULL;
+    assert_ok(lc_mat_from_dense(&A, LC_FORMAT_CSR, m, k, a, k, NULL));
+    for (int64_t ldx = 1; ldx <= 2; ldx++) {
+        lci_csr_mv_stream_bytes = LCI_CSR_MV_STREAM_BYTES;
+        assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 0.75f, x, ldx, 0.0f, y_plain, 1));
+        lci_csr_mv_stream_bytes = 0;
+        assert_ok(lc_mat_mm(A, LC_LAYOUT_COLS, 1, 0.75f, x, ldx, 0.0f, y_stream, 1));
+        lci_csr_mv_stream_bytes = LCI_CSR_MV_STREAM_BYTES;
+        assert_memory_equal(y_plain, y_stream, sizeof y_plain);
+    }
+    lc_mat_free(A);
+    free(a), free(x);
+}
+
+static void test_stream_identical(void **state) {
+    (void)state;
+    tu_each_isa(stream_body);
+}
+
 // Entries a format does not store are never multiplied; stored ones (explicit zeros, the zeros
 // filling a BSR tile, an N:M group's kept zeros) follow IEEE. Every sparse variant, both
 // layouts, SpMV (n = 1) and SpMM (n = 9) kernels; the expected result comes from the stored
@@ -218,11 +259,7 @@ static void test_structural_zeros(void **state) {
                 lc_mat *A = NULL;
                 if (variants[f].format == LC_FORMAT_CSR) {
                     assert_ok(lc_mat_create_csr(&A, 2, 3, ptr, col, val));
-                    if (variants[f].tiles > 0)
-                        assert_ok(lci_csr_optimize_tiles(A, variants[f].tiles));
-                    if (variants[f].tiles == -1) assert_ok(lc_mat_optimize(A, 64));
-                    if (variants[f].tiles == -2) assert_ok(lc_mat_optimize(A, 1));
-                    if (variants[f].tiles == -3) assert_ok(lci_csr_optimize_sell(A, 16));
+                    csr_variant(A, variants[f].tiles);
                 } else {
                     A = make_variant(&variants[f], 2, 3, a, 3); // COO drops the explicit zero
                 }
@@ -411,8 +448,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),         cmocka_unit_test(test_edge_shapes),
         cmocka_unit_test(test_random_shapes),    cmocka_unit_test(test_mv),
-        cmocka_unit_test(test_structural_zeros), cmocka_unit_test(test_thread_identity),
-        cmocka_unit_test(test_bad_args),         cmocka_unit_test(test_workspace),
+        cmocka_unit_test(test_stream_identical), cmocka_unit_test(test_structural_zeros),
+        cmocka_unit_test(test_thread_identity),  cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_workspace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

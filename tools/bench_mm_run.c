@@ -5,6 +5,7 @@
 #include "formats/monarch/monarch.h"
 #include "core/mat.h"
 #include "formats/circulant/circulant.h"
+#include "formats/csr/csr.h"
 
 #include <math.h>
 #include <string.h>
@@ -79,15 +80,25 @@ static int auto_reps(double secs) {
     return AUTO_REPS;
 }
 
-// The kernel a product of n vectors runs, from the format and the layout lc_mat_info reports.
-static const char *kernel_name(const struct lc_mat_info *info, int64_t n, int32_t nm_rows) {
+// The kernel a product of n vectors in `layout` runs, from the format and what lc_mat_info
+// reports (the internal layout that activation layout reads; one vector is a rows-layout
+// product in either; a plain CSR SpMV from LCI_CSR_MV_STREAM_BYTES up streams).
+static const char *kernel_name(const struct lc_mat_info *info, lc_layout layout, int64_t n,
+                               int32_t nm_rows) {
+    const bool rows = layout == LC_LAYOUT_ROWS || n == 1;
+    const char *internal = rows ? info->layout_rows : info->layout;
     switch (info->format) {
     case LC_FORMAT_CSR:
-        if (strcmp(info->layout, "tiles") == 0 && n >= 8)
+        if (strcmp(internal, "tiles") == 0 && n >= LCI_CSR_SMALL_N)
             return lci_kernel_name(LCI_KERNEL_CSR_TILE_MM);
-        if (strcmp(info->layout, "sell") == 0 && n < 8)
+        if (strcmp(internal, "sell") == 0 && n < LCI_CSR_SMALL_N)
             return lci_kernel_name(LCI_KERNEL_CSR_SELL_MV);
-        return lci_kernel_name(n == 1 ? LCI_KERNEL_CSR_MV : LCI_KERNEL_CSR_MM);
+        if (n == 1)
+            return lci_kernel_name((rows ? info->bytes_rows : info->bytes) >=
+                                           lci_csr_mv_stream_bytes
+                                       ? LCI_KERNEL_CSR_MV_STREAM
+                                       : LCI_KERNEL_CSR_MV);
+        return lci_kernel_name(LCI_KERNEL_CSR_MM);
     case LC_FORMAT_BSR:
         return lci_kernel_name(n == 1 ? LCI_KERNEL_BSR_MV : LCI_KERNEL_BSR_MM);
     case LC_FORMAT_NM:
@@ -199,7 +210,8 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     r->threads = lc_threads_get();
     r->warmup = o->warmup;
     snprintf(r->isa, sizeof r->isa, "%s", lc_isa_name(lc_isa_get()));
-    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(&r->info, n, o->rnd.nm_rows));
+    snprintf(r->kernel, sizeof r->kernel, "%s",
+             kernel_name(&r->info, o->layout, n, o->rnd.nm_rows));
 
     // Operands: X random, Y random too (beta = 0 overwrites it).
     bool cols = o->layout == LC_LAYOUT_COLS;

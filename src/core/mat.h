@@ -141,12 +141,13 @@ lc_status lci_csr_view_prune(const lci_csr_view *in, double density, lci_csr_vie
 
 // ---- kernel registry (kernels.c) ----
 typedef enum lci_kernel_id {
-    LCI_KERNEL_CSR_MM = 0,   // lci_csr_mm_fn
-    LCI_KERNEL_CSR_MV,       // lci_csr_mv_fn
-    LCI_KERNEL_CSR_TILE_MM,  // lci_csr_tile_fn
-    LCI_KERNEL_CSR_SELL_MV,  // lci_csr_sell_fn
-    LCI_KERNEL_CSR_SELL_OVF, // lci_csr_ovf_fn
-    LCI_KERNEL_BSR_MM,       // the BSR format's kernels (src/formats/bsr/bsr.h)
+    LCI_KERNEL_CSR_MM = 0,    // lci_csr_mm_fn
+    LCI_KERNEL_CSR_MV,        // lci_csr_mv_fn
+    LCI_KERNEL_CSR_MV_STREAM, // lci_csr_mv_fn, for a matrix beyond the caches (csr.h)
+    LCI_KERNEL_CSR_TILE_MM,   // lci_csr_tile_fn
+    LCI_KERNEL_CSR_SELL_MV,   // lci_csr_sell_fn
+    LCI_KERNEL_CSR_SELL_OVF,  // lci_csr_ovf_fn
+    LCI_KERNEL_BSR_MM,        // the BSR format's kernels (src/formats/bsr/bsr.h)
     LCI_KERNEL_BSR_MV,
     LCI_KERNEL_NM_MM, // the N:M format's kernels (src/formats/nm/nm.h)
     LCI_KERNEL_NM_MV,

@@ -17,8 +17,7 @@ static void csr_info(const lc_mat *mat, struct lc_mat_info *info) {
     info->stored = info->useful = c->nnz;
     info->nonzeros = lci_count_nonzeros(c->val, c->nnz);
     info->flops_per_col = info->exec_flops_per_col = 2.0 * (double)c->nnz;
-    const int64_t plain = c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
-                          (mat->m + 1) * (int64_t)sizeof(int64_t);
+    const int64_t plain = lci_csr_plain_bytes(c);
     info->bytes = info->bytes_rows = plain;
     info->layout = info->layout_rows = "plain";
     // An optimised layout is read instead of the plain arrays, by the products of the

@@ -46,6 +46,18 @@ typedef void (*lci_csr_mv_fn)(const int64_t *ptr, const int32_t *col, const floa
                               int64_t r1, const float *x, float alpha, float beta, float *y,
                               int64_t incy);
 
+// A plain SpMV whose CSR arrays (lc_mat_info's bytes) reach this size streams them from memory
+// and runs LCI_KERNEL_CSR_MV_STREAM: the same arithmetic, bitwise, with the long rows prefetching
+// their value and column streams into L2 ahead of use. Below it, the prefetches only cost
+// (astro-ph, 2 MB: 120 → 126 µs). A variable so the tests can send small matrices down the path.
+#define LCI_CSR_MV_STREAM_BYTES ((int64_t)16 << 20)
+extern int64_t lci_csr_mv_stream_bytes;
+// The size lc_mat_info reports as the plain arrays' bytes.
+static inline int64_t lci_csr_plain_bytes(const lci_csr *c) {
+    return c->nnz * (int64_t)(sizeof(int32_t) + sizeof(float)) +
+           (c->base.m + 1) * (int64_t)sizeof(int64_t);
+}
+
 void lci_csr_mm_ref(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                     int64_t r1, const float *p, int64_t ldp, int64_t nb, float alpha, float beta,
                     float *y, int64_t ldy);

@@ -49,11 +49,21 @@ void lci_csr_mm_64_avx512(const int64_t *ptr, const int32_t *col, const float *v
     }
 }
 
-// Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced.
-static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                               const float *x) {
+// Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced. STREAM: the value and
+// column streams are prefetched STREAM_AHEAD entries ahead into L2 (_MM_HINT_T2; into L1 they
+// evict the lines of x the gathers reuse). 65536², 0.5%, Zen 4: one core 19.6 → 17.4 ms, two
+// 9.7 → 9.0 ms; 256 entries ahead, 1024, T0 and NTA were measured slower.
+enum { STREAM_AHEAD = 512 };
+static inline __attribute__((always_inline)) float row_gather_any(const int32_t *col,
+                                                                  const float *val, int64_t q,
+                                                                  int64_t q1, const float *x,
+                                                                  const bool stream) {
     __m512 acc = _mm512_setzero_ps();
     for (; q + 16 <= q1; q += 16) {
+        if (stream) {
+            _mm_prefetch((const char *)(val + q + STREAM_AHEAD), _MM_HINT_T2);
+            _mm_prefetch((const char *)(col + q + STREAM_AHEAD), _MM_HINT_T2);
+        }
         const __m512i idx = _mm512_loadu_si512(col + q);
         acc = _mm512_fmadd_ps(_mm512_loadu_ps(val + q), _mm512_i32gather_ps(idx, x, 4), acc);
     }
@@ -66,10 +76,26 @@ static inline float row_gather(const int32_t *col, const float *val, int64_t q, 
     return _mm512_reduce_add_ps(acc);
 }
 
+static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
+                               const float *x) {
+    return row_gather_any(col, val, q, q1, x, false);
+}
+
+static inline float row_gather_stream(const int32_t *col, const float *val, int64_t q, int64_t q1,
+                                      const float *x) {
+    return row_gather_any(col, val, q, q1, x, true);
+}
+
 void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                           int64_t r1, const float *x, float alpha, float beta, float *y,
                           int64_t incy) {
     lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather);
+}
+
+void lci_csr_mv_16_stream_avx512(const int64_t *ptr, const int32_t *col, const float *val,
+                                 int64_t r0, int64_t r1, const float *x, float alpha, float beta,
+                                 float *y, int64_t incy) {
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather_stream);
 }
 
 // Tiled SpMM with NV 16-float accumulators per row (NV = ceil(nb / 16)); the panel is zero-padded
@@ -272,6 +298,8 @@ void lci_csr_sell_ovf_16_avx512(const int32_t *row, const int64_t *ptr, const ui
 const lci_kernel lci_csr_kernels_avx512[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_AVX512, "lci_csr_mm_64_avx512", (lci_fn)lci_csr_mm_64_avx512},
     {LCI_KERNEL_CSR_MV, LC_ISA_AVX512, "lci_csr_mv_16_avx512", (lci_fn)lci_csr_mv_16_avx512},
+    {LCI_KERNEL_CSR_MV_STREAM, LC_ISA_AVX512, "lci_csr_mv_16_stream_avx512",
+     (lci_fn)lci_csr_mv_16_stream_avx512},
     {LCI_KERNEL_CSR_SELL_OVF, LC_ISA_AVX512, "lci_csr_sell_ovf_16_avx512",
      (lci_fn)lci_csr_sell_ovf_16_avx512},
     {LCI_KERNEL_CSR_SELL_MV, LC_ISA_AVX512, "lci_csr_sell_mv_16_avx512",

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+int64_t lci_csr_mv_stream_bytes = LCI_CSR_MV_STREAM_BYTES;
+
 // Round n up to a multiple of 16 floats (one cache line), so panel rows stay aligned.
 static int64_t panel_ld(int64_t n) {
     return (n + 15) / 16 * 16;
@@ -109,7 +111,9 @@ lc_status lci_csr_mm(const lc_mat *a, const lci_mm_args *g) {
     lci_partition_rows(c->ptr, a->m, 2, parts, job.bounds);
 
     if (g->n == 1) {
-        job.mv = (lci_csr_mv_fn)lci_kernel_get(LCI_KERNEL_CSR_MV);
+        job.mv = (lci_csr_mv_fn)lci_kernel_get(lci_csr_plain_bytes(c) >= lci_csr_mv_stream_bytes
+                                                   ? LCI_KERNEL_CSR_MV_STREAM
+                                                   : LCI_KERNEL_CSR_MV);
         if (g->layout == LC_LAYOUT_COLS && g->ldx != 1) {
             float *x = g->work;
             for (int64_t kk = 0; kk < a->k; kk++) x[kk] = g->x[kk * g->ldx];

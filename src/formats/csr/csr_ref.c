@@ -87,6 +87,8 @@ void lci_csr_sell_ovf_ref(const int32_t *row, const int64_t *ptr, const uint16_t
 const lci_kernel lci_csr_kernels_ref[] = {
     {LCI_KERNEL_CSR_MM, LC_ISA_GENERIC, "lci_csr_mm_ref", (lci_fn)lci_csr_mm_ref},
     {LCI_KERNEL_CSR_MV, LC_ISA_GENERIC, "lci_csr_mv_ref", (lci_fn)lci_csr_mv_ref},
+    // The plain C loop has no prefetches to add: the same function streams.
+    {LCI_KERNEL_CSR_MV_STREAM, LC_ISA_GENERIC, "lci_csr_mv_ref", (lci_fn)lci_csr_mv_ref},
     {LCI_KERNEL_CSR_SELL_OVF, LC_ISA_GENERIC, "lci_csr_sell_ovf_ref", (lci_fn)lci_csr_sell_ovf_ref},
     {LCI_KERNEL_CSR_SELL_MV, LC_ISA_GENERIC, "lci_csr_sell_mv_ref", (lci_fn)lci_csr_sell_mv_ref},
     {LCI_KERNEL_CSR_TILE_MM, LC_ISA_GENERIC, "lci_csr_tile_mm_ref", (lci_fn)lci_csr_tile_mm_ref},
