@@ -67,10 +67,9 @@ static inline float hsum(__m256 v) {
 // Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced. STREAM: the value and
 // column streams are prefetched into L2 (as the AVX-512 kernel), once per 16 entries.
 enum { STREAM_AHEAD = 512 };
-static inline __attribute__((always_inline)) float row_gather_any(const int32_t *col,
-                                                                  const float *val, int64_t q,
-                                                                  int64_t q1, const float *x,
-                                                                  const bool stream) {
+static inline __attribute__((always_inline)) float row_gather(const int32_t *col, const float *val,
+                                                              int64_t q, int64_t q1, const float *x,
+                                                              const bool stream) {
     __m256 acc = _mm256_setzero_ps();
     for (; q + 8 <= q1; q += 8) {
         if (stream && !(q & 8)) {
@@ -85,26 +84,16 @@ static inline __attribute__((always_inline)) float row_gather_any(const int32_t 
     return sum;
 }
 
-static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                               const float *x) {
-    return row_gather_any(col, val, q, q1, x, false);
-}
-
-static inline float row_gather_stream(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                                      const float *x) {
-    return row_gather_any(col, val, q, q1, x, true);
-}
-
 void lci_csr_mv_8_avx2(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                        int64_t r1, const float *x, float alpha, float beta, float *y,
                        int64_t incy) {
-    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather);
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather, false);
 }
 
 void lci_csr_mv_8_stream_avx2(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                               int64_t r1, const float *x, float alpha, float beta, float *y,
                               int64_t incy) {
-    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather_stream);
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather, true);
 }
 
 // Tiled SpMM with NV 8-float accumulators per row (NV = ceil(nb / 8)); the panel is zero-padded

@@ -54,10 +54,9 @@ void lci_csr_mm_64_avx512(const int64_t *ptr, const int32_t *col, const float *v
 // evict the lines of x the gathers reuse). 65536², 0.5%, Zen 4: one core 19.6 → 17.4 ms, two
 // 9.7 → 9.0 ms; 256 entries ahead, 1024, T0 and NTA were measured slower.
 enum { STREAM_AHEAD = 512 };
-static inline __attribute__((always_inline)) float row_gather_any(const int32_t *col,
-                                                                  const float *val, int64_t q,
-                                                                  int64_t q1, const float *x,
-                                                                  const bool stream) {
+static inline __attribute__((always_inline)) float row_gather(const int32_t *col, const float *val,
+                                                              int64_t q, int64_t q1, const float *x,
+                                                              const bool stream) {
     __m512 acc = _mm512_setzero_ps();
     for (; q + 16 <= q1; q += 16) {
         if (stream) {
@@ -76,26 +75,16 @@ static inline __attribute__((always_inline)) float row_gather_any(const int32_t 
     return _mm512_reduce_add_ps(acc);
 }
 
-static inline float row_gather(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                               const float *x) {
-    return row_gather_any(col, val, q, q1, x, false);
-}
-
-static inline float row_gather_stream(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                                      const float *x) {
-    return row_gather_any(col, val, q, q1, x, true);
-}
-
 void lci_csr_mv_16_avx512(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0,
                           int64_t r1, const float *x, float alpha, float beta, float *y,
                           int64_t incy) {
-    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather);
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather, false);
 }
 
 void lci_csr_mv_16_stream_avx512(const int64_t *ptr, const int32_t *col, const float *val,
                                  int64_t r0, int64_t r1, const float *x, float alpha, float beta,
                                  float *y, int64_t incy) {
-    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather_stream);
+    lci_csr_mv_rows(ptr, col, val, r0, r1, x, alpha, beta, y, incy, row_gather, true);
 }
 
 // Tiled SpMM with NV 16-float accumulators per row (NV = ceil(nb / 16)); the panel is zero-padded

@@ -15,19 +15,21 @@
 // more than it saves on rows of a few entries (Pd, 8081 rows of 1-5 entries: 14.2 → 11.2 µs).
 #define LCI_KEEP_SCALAR(s) __asm__("" : "+x"(s))
 
+// stream: the matrix comes from memory (the LCI_KERNEL_CSR_MV_STREAM kernels): the routine may
+// prefetch the value and column streams ahead; the sum must not change.
 typedef float (*lci_row_sum_fn)(const int32_t *col, const float *val, int64_t q, int64_t q1,
-                                const float *x);
+                                const float *x, bool stream);
 
 static inline __attribute__((always_inline)) void
 lci_csr_mv_rows(const int64_t *ptr, const int32_t *col, const float *val, int64_t r0, int64_t r1,
                 const float *x, float alpha, float beta, float *y, int64_t incy,
-                lci_row_sum_fn long_row) {
+                lci_row_sum_fn long_row, const bool stream) {
     for (int64_t i = r0; i < r1;) {
         const int64_t p0 = ptr[i], e0 = ptr[i + 1];
         float s0 = 0.0f, s1 = 0.0f;
         int rows = 1;
         if (e0 - p0 >= LCI_CSR_LONG_ROW) {
-            s0 = long_row(col, val, p0, e0, x);
+            s0 = long_row(col, val, p0, e0, x, stream);
         } else if (i + 1 < r1 && ptr[i + 2] - e0 < LCI_CSR_LONG_ROW) {
             // A while loop over two cursors: the compiler keeps it scalar (vectorising the
             // products of such short rows only adds shuffles).
