@@ -67,9 +67,8 @@ static inline float hsum(__m256 v) {
 // Long rows of the plain SpMV (csr_mv_rows.h): gathered, then reduced. STREAM: the value and
 // column streams are prefetched into L2 (as the AVX-512 kernel), once per 16 entries.
 enum { STREAM_AHEAD = 512 };
-static inline __attribute__((always_inline)) float row_gather(const int32_t *col, const float *val,
-                                                              int64_t q, int64_t q1, const float *x,
-                                                              const bool stream) {
+static __attribute__((noinline)) float row_gather(const int32_t *col, const float *val, int64_t q,
+                                                  int64_t q1, const float *x, const bool stream) {
     __m256 acc = _mm256_setzero_ps();
     for (; q + 8 <= q1; q += 8) {
         if (stream && !(q & 8)) {

@@ -54,9 +54,8 @@ void lci_csr_mm_64_avx512(const int64_t *ptr, const int32_t *col, const float *v
 // evict the lines of x the gathers reuse). 65536², 0.5%, Zen 4: one core 19.6 → 17.4 ms, two
 // 9.7 → 9.0 ms; 256 entries ahead, 1024, T0 and NTA were measured slower.
 enum { STREAM_AHEAD = 512 };
-static inline __attribute__((always_inline)) float row_gather(const int32_t *col, const float *val,
-                                                              int64_t q, int64_t q1, const float *x,
-                                                              const bool stream) {
+static __attribute__((noinline)) float row_gather(const int32_t *col, const float *val, int64_t q,
+                                                  int64_t q1, const float *x, const bool stream) {
     __m512 acc = _mm512_setzero_ps();
     for (; q + 16 <= q1; q += 16) {
         if (stream) {
