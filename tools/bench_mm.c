@@ -7,26 +7,13 @@
 
 static const char *const isa_names[] = {"generic", "avx2", "avx512"};
 
-// What lc_mat_info says a product in the benchmarked activation layout reads: an optimised
-// CSR may keep its layout for one activation layout only, and one contiguous vector (the bench's
-// n = 1) is a rows-layout product in either.
-static bool rows_apply(const tool_mm_opts *o, const tool_mm_result *r) {
-    return o->layout == LC_LAYOUT_ROWS || r->n == 1;
-}
-static int64_t a_bytes(const tool_mm_opts *o, const tool_mm_result *r) {
-    return rows_apply(o, r) ? r->info.bytes_rows : r->info.bytes;
-}
-static const char *a_layout(const tool_mm_opts *o, const tool_mm_result *r) {
-    return rows_apply(o, r) ? r->info.layout_rows : r->info.layout;
-}
-
 bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     const struct lc_mat_info *in = &r->info;
     double mk = (double)r->m * (double)r->k, n = (double)r->n, t = r->t.median_s;
     double speedup = tool_mm_speedup(r), theory = tool_mm_theoretical(r);
     // Bytes of one apply: A as executed (after lc_mat_optimize when it ran), X read, Y written
     // (beta = 0: Y is not read).
-    double bytes = (double)a_bytes(o, r) + ((double)r->k + (double)r->m) * n * sizeof(float);
+    double bytes = (double)r->a_bytes + ((double)r->k + (double)r->m) * n * sizeof(float);
     tool_json j;
     tool_json_begin(&j);
     tool_json_str(&j, "schema", "lacuna-bench/1");
@@ -76,7 +63,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_str(&j, "kernel", r->kernel);
     tool_json_str(&j, "blas", r->blas);
     tool_json_str(&j, "cpu", tool_cpu_name());
-    tool_json_str(&j, "storage", a_layout(o, r)); // the internal layout lc_mat_info reports
+    tool_json_str(&j, "storage", r->a_layout); // the internal layout lc_mat_info reports
     tool_json_int(&j, "reps", r->reps);
     if (r->has_dense) tool_json_int(&j, "dense_reps", r->dense_reps);
     tool_json_int(&j, "warmup", r->warmup);
@@ -87,7 +74,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
     tool_json_num(&j, "time_p90_s", r->t.p90_s);
     tool_json_bool(&j, "optimized", o->optimize);
     if (o->optimize) tool_json_num(&j, "optimize_s", r->optimize_s);
-    tool_json_int(&j, "bytes", a_bytes(o, r));
+    tool_json_int(&j, "bytes", r->a_bytes);
     tool_json_int(&j, "extra_bytes", in->extra_bytes);
     tool_json_num(&j, "dense_time_s", r->has_dense ? r->dense_t.median_s : NAN);
     tool_json_num(&j, "speedup", speedup);
@@ -110,7 +97,7 @@ bool tool_mm_json(const tool_mm_opts *o, const tool_mm_result *r, FILE *f) {
 static void print_summary(const tool_mm_opts *o, const tool_mm_result *r) {
     const struct lc_mat_info *in = &r->info;
     double mk = (double)r->m * (double)r->k, n = (double)r->n, t = r->t.median_s;
-    double bytes = (double)a_bytes(o, r) + ((double)r->k + (double)r->m) * n * sizeof(float);
+    double bytes = (double)r->a_bytes + ((double)r->k + (double)r->m) * n * sizeof(float);
     printf("bench mm: %s %lld x %lld, %lld stored (density %.4g), n = %lld, %s layout\n",
            lc_format_name(in->format), (long long)r->m, (long long)r->k, (long long)in->stored,
            (double)in->stored / mk, (long long)r->n, o->layout == LC_LAYOUT_COLS ? "cols" : "rows");
@@ -122,7 +109,7 @@ static void print_summary(const tool_mm_opts *o, const tool_mm_result *r) {
         printf("  optimize  lc_mat_optimize(A, %lld): %.4g ms, %lld extra bytes; A reads %lld "
                "bytes per apply\n",
                (long long)r->n, r->optimize_s * 1e3, (long long)in->extra_bytes,
-               (long long)a_bytes(o, r));
+               (long long)r->a_bytes);
     printf("  machine   %s, %d threads, isa %s (%s)\n", tool_cpu_name(), r->threads, r->isa,
            r->kernel);
     printf("  blas      %s\n", r->blas);

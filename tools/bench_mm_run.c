@@ -80,13 +80,12 @@ static int auto_reps(double secs) {
     return AUTO_REPS;
 }
 
-// The kernel a product of n vectors in `layout` runs, from the format and what lc_mat_info
-// reports (the internal layout that activation layout reads; one vector is a rows-layout
-// product in either; a plain CSR SpMV from LCI_CSR_MV_STREAM_BYTES up streams).
-static const char *kernel_name(const struct lc_mat_info *info, lc_layout layout, int64_t n,
-                               int32_t nm_rows) {
-    const bool rows = layout == LC_LAYOUT_ROWS || n == 1;
-    const char *internal = rows ? info->layout_rows : info->layout;
+// The kernel a product of n vectors runs, from the format and what it reads of A in the
+// benchmarked activation layout (r->a_layout, r->a_bytes: a plain CSR SpMV from
+// LCI_CSR_MV_STREAM_BYTES up streams).
+static const char *kernel_name(const tool_mm_result *r, int64_t n, int32_t nm_rows) {
+    const struct lc_mat_info *info = &r->info;
+    const char *internal = r->a_layout;
     switch (info->format) {
     case LC_FORMAT_CSR:
         if (strcmp(internal, "tiles") == 0 && n >= LCI_CSR_SMALL_N)
@@ -94,10 +93,8 @@ static const char *kernel_name(const struct lc_mat_info *info, lc_layout layout,
         if (strcmp(internal, "sell") == 0 && n < LCI_CSR_SMALL_N)
             return lci_kernel_name(LCI_KERNEL_CSR_SELL_MV);
         if (n == 1)
-            return lci_kernel_name((rows ? info->bytes_rows : info->bytes) >=
-                                           lci_csr_mv_stream_bytes
-                                       ? LCI_KERNEL_CSR_MV_STREAM
-                                       : LCI_KERNEL_CSR_MV);
+            return lci_kernel_name(r->a_bytes >= lci_csr_mv_stream_bytes ? LCI_KERNEL_CSR_MV_STREAM
+                                                                         : LCI_KERNEL_CSR_MV);
         return lci_kernel_name(LCI_KERNEL_CSR_MM);
     case LC_FORMAT_BSR:
         return lci_kernel_name(n == 1 ? LCI_KERNEL_BSR_MV : LCI_KERNEL_BSR_MM);
@@ -210,8 +207,10 @@ bool tool_mm_run(const tool_mm_opts *o, tool_mm_result *r) {
     r->threads = lc_threads_get();
     r->warmup = o->warmup;
     snprintf(r->isa, sizeof r->isa, "%s", lc_isa_name(lc_isa_get()));
-    snprintf(r->kernel, sizeof r->kernel, "%s",
-             kernel_name(&r->info, o->layout, n, o->rnd.nm_rows));
+    const bool rows_apply = o->layout == LC_LAYOUT_ROWS || n == 1;
+    r->a_bytes = rows_apply ? r->info.bytes_rows : r->info.bytes;
+    r->a_layout = rows_apply ? r->info.layout_rows : r->info.layout;
+    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(r, n, o->rnd.nm_rows));
 
     // Operands: X random, Y random too (beta = 0 overwrites it).
     bool cols = o->layout == LC_LAYOUT_COLS;

@@ -142,8 +142,12 @@ typedef struct tool_mm_opts {
 typedef struct tool_mm_result {
     int64_t m, k, n;
     struct lc_mat_info info; // of the matrix in the benchmarked format (after optimizing)
-    double optimize_s;       // wall time of lc_mat_optimize (with opts.optimize)
-    char matrix[160];        // the matrix's name (tool_random_name, tool_file_name)
+    // What a product in the benchmarked activation layout reads of A (info's bytes and layout,
+    // or bytes_rows and layout_rows: one vector is a rows-layout product in either).
+    int64_t a_bytes;
+    const char *a_layout;
+    double optimize_s; // wall time of lc_mat_optimize (with opts.optimize)
+    char matrix[160];  // the matrix's name (tool_random_name, tool_file_name)
     int threads, reps, dense_reps, warmup;
     int64_t monarch_blocks; // b of a Monarch matrix (0 for other formats)
     char isa[16], kernel[64], blas[128];

@@ -48,6 +48,24 @@ lc_status lci_csr_optimize_sell(lc_mat *mat, int32_t width) {
 // fastest run.
 enum { TRIAL_BLOCKS = 2, TRIAL_RUNS = 3 };
 
+// Which layout products of c use: set one, get back the one it replaces (to set it again).
+typedef struct opt_state {
+    lci_csr_tiles *tiles;
+    lci_csr_sell *sell;
+    unsigned use;
+} opt_state;
+
+static opt_state swap_layout(lci_csr *c, opt_state to) {
+    opt_state was = {c->tiles, c->sell, c->opt_layouts};
+    c->tiles = to.tiles, c->sell = to.sell, c->opt_layouts = to.use;
+    return was;
+}
+
+// The candidate (for both activation layouts) or the plain kernels.
+static opt_state side_state(lci_csr_tiles *tiles, lci_csr_sell *sell, bool cand) {
+    return cand ? (opt_state){tiles, sell, LCI_CSR_BOTH_LAYOUTS} : (opt_state){NULL, NULL, 0};
+}
+
 typedef struct trial {
     lci_csr *c;
     lci_csr_tiles *tiles; // the candidate (one of the two)
@@ -57,16 +75,11 @@ typedef struct trial {
 
 // One product with the plain layout (cand = false) or the candidate, in seconds.
 static double trial_once(trial *t, bool cand) {
-    lci_csr_tiles *keep_tiles = t->c->tiles;
-    lci_csr_sell *keep_sell = t->c->sell;
-    const unsigned keep_use = t->c->opt_layouts;
-    t->c->tiles = cand ? t->tiles : NULL;
-    t->c->sell = cand ? t->sell : NULL;
-    t->c->opt_layouts = cand ? LCI_CSR_BOTH_LAYOUTS : 0;
+    const opt_state keep = swap_layout(t->c, side_state(t->tiles, t->sell, cand));
     double t0 = lci_now();
     lci_csr_mm(&t->c->base, &t->g);
     double secs = lci_now() - t0;
-    t->c->tiles = keep_tiles, t->c->sell = keep_sell, t->c->opt_layouts = keep_use;
+    swap_layout(t->c, keep);
     return secs;
 }
 
@@ -119,16 +132,12 @@ lc_status lci_csr_optimize(lc_mat *mat, int64_t n_hint) {
     void *work = NULL;
     size_t ws = 0;
     for (int cand = 0; cand < 2; cand++) {
-        lci_csr_tiles *keep_tiles = c->tiles;
-        lci_csr_sell *keep_sell = c->sell;
-        const unsigned keep_use = c->opt_layouts;
-        c->tiles = cand ? tiles : NULL, c->sell = cand ? sell : NULL;
-        c->opt_layouts = cand ? LCI_CSR_BOTH_LAYOUTS : 0;
+        const opt_state keep = swap_layout(c, side_state(tiles, sell, cand));
         for (int layout = 0; layout < 2; layout++) {
             size_t need = lci_csr_workspace(mat, layout ? LC_LAYOUT_ROWS : LC_LAYOUT_COLS, n_hint);
             if (need > ws) ws = need;
         }
-        c->tiles = keep_tiles, c->sell = keep_sell, c->opt_layouts = keep_use;
+        swap_layout(c, keep);
     }
     if (ws == SIZE_MAX) {
         st = lci_error(LC_ERR_OVERFLOW, "lc_mat_optimize: workspace for n = %lld overflows",
